@@ -1,0 +1,86 @@
+"""The command line: `python build_site.py check|build|schema|serve`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from .pipeline import BuildFailed, Layout, build, check
+from .problems import Problems
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _report(problems: Problems) -> None:
+    annotate = os.environ.get("GITHUB_ACTIONS") == "true"
+    for problem in problems:
+        print(problem.github_annotation() if annotate else str(problem), file=sys.stderr)
+    count = len(set(problems.items))
+    print(f"{count} problem{'s' if count != 1 else ''} found; nothing was built.", file=sys.stderr)
+
+
+def _check(layout: Layout, sources: Path | None):
+    knowledge, problems = check(layout, sources)
+    if problems:
+        _report(problems)
+    return knowledge
+
+
+def command_check(args, layout: Layout) -> int:
+    knowledge = _check(layout, args.sources)
+    if knowledge is None:
+        return 1
+    quotes = "all quotes found in the source texts" if args.sources else "quotes not verified (no --sources)"
+    print(f"OK: {len(knowledge.facts)} facts, {len(knowledge.countries_with_facts)} countries, "
+          f"{len(knowledge.metrics)} metrics; {quotes}.")
+    return 0
+
+
+def command_build(args, layout: Layout) -> int:
+    knowledge = _check(layout, args.sources)
+    if knowledge is None:
+        return 1
+    try:
+        build(layout, knowledge)
+    except BuildFailed as error:
+        print(f"{error}\nThe previous site/ was left as it was.", file=sys.stderr)
+        return 1
+    print(f"Built {layout.site} from {len(knowledge.facts)} facts.")
+    return 0
+
+
+def command_schema(args, layout: Layout) -> int:
+    from .schemas import write_schemas
+
+    for path in write_schemas(layout.root / "schemas"):
+        print(f"wrote {path.relative_to(layout.root)}")
+    return 0
+
+
+def command_serve(args, layout: Layout) -> int:
+    from .serve import serve
+
+    return serve(layout, args.sources, args.address)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="build_site.py", description=(
+        "Check the YAML content and build the IOM annual reports knowledge site."))
+    parser.add_argument("--root", type=Path, default=REPO, help=argparse.SUPPRESS)
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, helptext in (("check", "validate content/ and report every problem as file:line:col"),
+                           ("build", "check, then generate the pages and build site/ with mkdocs --strict"),
+                           ("serve", "live preview: rebuild when content/ or templates/ change")):
+        sub = commands.add_parser(name, help=helptext)
+        sub.add_argument("--sources", type=Path, default=None,
+                         help="folder with the source texts; every quote must be found in them")
+        if name == "serve":
+            sub.add_argument("--address", default="127.0.0.1:8000")
+    commands.add_parser("schema", help="regenerate the JSON Schemas in schemas/ from the model")
+    args = parser.parse_args(argv)
+    layout = Layout(args.root.resolve())
+    handler = {"check": command_check, "build": command_build, "schema": command_schema,
+               "serve": command_serve}[args.command]
+    return handler(args, layout)

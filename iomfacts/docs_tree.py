@@ -1,0 +1,49 @@
+"""Writing the generated docs tree: only files whose bytes changed, stale files removed.
+
+Leaving unchanged files untouched keeps their modification times, so a live preview (and
+MkDocs' own dirty reload) only sees what an edit really changed.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path, PurePosixPath
+
+
+class UnsafePath(ValueError):
+    """A generated path that would land outside the docs tree."""
+
+
+def safe_target(root: Path, relative: str) -> Path:
+    """`root / relative`, refusing absolute paths, `..` and anything that escapes `root`."""
+    pure = PurePosixPath(relative)
+    if pure.is_absolute() or ".." in pure.parts or not pure.parts or "\\" in relative:
+        raise UnsafePath(f"refusing to write generated file outside the docs tree: {relative!r}")
+    target = root.joinpath(*pure.parts)
+    if not target.resolve().is_relative_to(root.resolve()):
+        raise UnsafePath(f"refusing to write generated file outside the docs tree: {relative!r}")
+    return target
+
+
+def write_tree(root: Path, files: dict[str, bytes]) -> list[str]:
+    """Make `root` hold exactly `files`; return the paths whose content changed."""
+    targets = {relative: safe_target(root, relative) for relative in files}  # check all first
+    root.mkdir(parents=True, exist_ok=True)
+    changed = []
+    for relative, data in sorted(files.items()):
+        target = targets[relative]
+        if target.exists() and target.read_bytes() == data:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(target.name + ".tmp")
+        temporary.write_bytes(data)
+        os.replace(temporary, target)  # atomic: a reader never sees half a file
+        changed.append(relative)
+    wanted = {target.resolve() for target in targets.values()}
+    for existing in sorted(root.rglob("*"), reverse=True):  # children before their folders
+        if existing.is_file() and existing.resolve() not in wanted:
+            existing.unlink()
+            changed.append(existing.relative_to(root).as_posix())
+        elif existing.is_dir() and not any(existing.iterdir()):
+            existing.rmdir()
+    return changed

@@ -1,0 +1,118 @@
+"""The knowledge index: validated content arranged the ways pages need it.
+
+Built once from the loaded models; every page family reads from here (facts by country,
+pillar, year, source and metric), so no template ever opens a file or re-derives a grouping.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from . import model
+
+
+@dataclass(frozen=True)
+class FactRecord:
+    fact: model.Fact
+    year: int
+    pillar: str  # the pillar of the file the fact is in
+    mapped_pillar: str  # the MiGOF-side pillar: the same, or the crosswalk's for 2020 parts
+    crosswalk: model.CrosswalkEntry | None
+    path: str  # the content file, relative to the repository
+
+    @property
+    def id(self) -> str:
+        return self.fact.id
+
+    @property
+    def is_mapped(self) -> bool:
+        return self.crosswalk is not None
+
+
+def crosswalk_entry(crosswalk: list[model.CrosswalkEntry], part: str,
+                    source: model.SourceRef) -> model.CrosswalkEntry | None:
+    """The crosswalk section of a 2020-part fact, by paragraph number or by section name."""
+    for entry in crosswalk:
+        if entry.part != part:
+            continue
+        if source.paragraph is not None and entry.paragraphs is not None:
+            first, last = entry.paragraphs
+            if first <= source.paragraph <= last:
+                return entry
+        if source.paragraph is None and source.section is not None:
+            for section in entry.sections:
+                if source.section == section or source.section.startswith(section + ","):
+                    return entry
+    return None
+
+
+@dataclass
+class Knowledge:
+    sources: dict[str, model.Source]
+    pillars: dict[str, model.Pillar]
+    crosswalk: list[model.CrosswalkEntry]
+    regions: dict[str, model.Region]
+    countries: dict[str, model.Country]
+    metrics: dict[str, model.Metric]
+    glossary: list[model.GlossaryTerm]
+    facts: list[FactRecord]
+    by_id: dict[str, FactRecord] = field(default_factory=dict)
+    differs: dict[str, list[str]] = field(default_factory=dict)
+    named_countries: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.by_id = {record.id: record for record in self.facts}
+        self.named_countries = {code for record in self.facts for code in record.fact.countries}
+        # A disagreement is shown on both facts, whichever of the two names the other.
+        links: dict[str, set[str]] = defaultdict(set)
+        for record in self.facts:
+            for other in record.fact.differs_from:
+                if other in self.by_id and other != record.id:
+                    links[record.id].add(other)
+                    links[other].add(record.id)
+        self.differs = {key: sorted(value) for key, value in links.items()}
+
+    # --- groupings used by the page families ---
+
+    @property
+    def years(self) -> list[int]:
+        return sorted({record.year for record in self.facts})
+
+    def facts_for_year(self, year: int) -> list[FactRecord]:
+        return [record for record in self.facts if record.year == year]
+
+    def facts_for_pillar(self, pillar: str) -> list[FactRecord]:
+        """Facts filed under the pillar, or mapped onto it by the 2020 crosswalk."""
+        return [record for record in self.facts if pillar in (record.pillar, record.mapped_pillar)]
+
+    def facts_for_country(self, code: str) -> list[FactRecord]:
+        return [record for record in self.facts if code in record.fact.countries]
+
+    def facts_for_source(self, source_id: str) -> list[FactRecord]:
+        return [record for record in self.facts if record.fact.source.document == source_id]
+
+    def metric_values(self, metric_id: str) -> dict[int, list[tuple[FactRecord, model.Figure]]]:
+        values: dict[int, list[tuple[FactRecord, model.Figure]]] = defaultdict(list)
+        for record in self.facts:
+            for figure in record.fact.figures:
+                if figure.metric == metric_id:
+                    values[record.year].append((record, figure))
+        return dict(values)
+
+    def countries_by_region(self) -> dict[str, list[model.Country]]:
+        grouped: dict[str, list[model.Country]] = {region: [] for region in self.regions}
+        for country in sorted(self.countries.values(), key=lambda c: c.name):
+            grouped[country.region].append(country)
+        return grouped
+
+    @property
+    def countries_with_facts(self) -> list[model.Country]:
+        return [country for code, country in sorted(self.countries.items()) if code in self.named_countries]
+
+
+def sort_key(record: FactRecord) -> tuple:
+    """Facts in reading order: by year, then source, then paragraph or section."""
+    source = record.fact.source
+    return (record.year, source.document, source.paragraph if source.paragraph is not None else -1,
+            source.section or "", record.id)

@@ -1,0 +1,73 @@
+"""Page plans: which pages the site has, at which path, from which template and data.
+
+Pages are planned from the knowledge index alone; rendering them is `render.py`'s job. The
+paths here are the site's public URLs (MkDocs turns `years/2018.md` into `years/2018/`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .knowledge import Knowledge
+
+
+@dataclass
+class Page:
+    path: str  # relative to the docs folder, e.g. "countries/ken.md"
+    template: str
+    title: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+def year_path(year: int) -> str:
+    return f"years/{year}.md"
+
+
+def pillar_path(pillar_id: str) -> str:
+    return f"pillars/{pillar_id}.md"
+
+
+def country_path(code: str) -> str:
+    return f"countries/{code.lower()}.md"
+
+
+def source_path(source_id: str) -> str:
+    return f"sources/{source_id}.md"
+
+
+def year_anchor(year: int) -> str:
+    return f"y{year}"
+
+
+def plan_pages(knowledge: Knowledge) -> list[Page]:
+    pages = [
+        Page("index.md", "home.md.j2", "IOM annual reports: facts and figures"),
+        Page("years/index.md", "years_index.md.j2", "Years"),
+        Page("pillars/index.md", "pillars_index.md.j2", "Pillars"),
+        Page("countries/index.md", "countries_index.md.j2", "Countries and territories"),
+        Page("compare/index.md", "compare.md.j2", "Compare years"),
+        Page("sources/index.md", "sources_index.md.j2", "Source documents"),
+        Page("glossary.md", "glossary.md.j2", "Glossary"),
+        Page("downloads.md", "downloads.md.j2", "Downloads and data"),
+    ]
+    for year in knowledge.years:
+        pages.append(Page(year_path(year), "year.md.j2", f"{year}", {"year": year}))
+    for pillar in knowledge.pillars.values():
+        if knowledge.facts_for_pillar(pillar.id):
+            pages.append(Page(pillar_path(pillar.id), "pillar.md.j2", pillar.title, {"pillar": pillar}))
+    for country in knowledge.countries_with_facts:
+        pages.append(Page(country_path(country.code), "country.md.j2", country.name, {"country": country}))
+    for source in knowledge.sources.values():
+        pages.append(Page(source_path(source.id), "source.md.j2", source.title, {"source": source}))
+    return pages
+
+
+def nav_pages(pages: list[Page]) -> list[str]:
+    """Pages that belong in the sidebar: everything but the per-country pages.
+
+    Material embeds the whole navigation in every page, so 200 country entries would make
+    every page heavy; country pages are reached through the countries index, links and search.
+    """
+    return [page.path for page in pages if not (page.path.startswith("countries/")
+                                                and page.path != "countries/index.md")]

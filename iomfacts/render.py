@@ -1,0 +1,124 @@
+"""Rendering page plans through the Jinja templates in `templates/` into Markdown.
+
+Safety by default: every value a template prints is Markdown-escaped by `finalize`, unless
+it is `Markup` made by the helpers below (links, formatted figures). Forgetting a filter can
+therefore never let an editor's text become markup.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from . import pages as paths
+from .knowledge import FactRecord, Knowledge
+from .markdown_text import escape_attribute, escape_markdown, format_figure, format_number
+from .pages import Page
+
+
+def _finalize(value: Any) -> Any:
+    if isinstance(value, Markup):
+        return value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return escape_markdown(str(value))
+    if isinstance(value, (int, float)):
+        return Markup(escape_markdown(format_number(value)))
+    return escape_markdown(str(value))
+
+
+def make_environment(templates_dir: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        finalize=_finalize,
+        autoescape=False,  # Markdown, not HTML: escaping is done by _finalize
+        undefined=jinja2.StrictUndefined,  # a typo in a template fails the build
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["figure"] = lambda figure: escape_markdown(format_figure(figure))
+    env.filters["number"] = lambda value: escape_markdown(format_number(value))
+    env.filters["attr"] = escape_attribute
+    # JSON strings are valid YAML: a safe way to put any title into front matter.
+    env.filters["yaml"] = lambda text: Markup(json.dumps(str(text), ensure_ascii=False))
+    env.filters["kind_label"] = lambda kind: {"result": "Result", "plan": "Plan", "context": "Context"}[kind]
+    return env
+
+
+class PageHelpers:
+    """Link and lookup helpers bound to the page being rendered (links are relative)."""
+
+    def __init__(self, knowledge: Knowledge, page: Page, page_paths: set[str]):
+        self.k = knowledge
+        self.page = page
+        self.page_paths = page_paths  # pillars and countries without facts have no page
+
+    def href(self, target: str, anchor: str | None = None) -> str:
+        here = posixpath.dirname(self.page.path)
+        relative = posixpath.relpath(target, here or ".")
+        return relative + (f"#{anchor}" if anchor else "")
+
+    def link(self, label: Any, target: str, anchor: str | None = None) -> Markup:
+        text = label if isinstance(label, Markup) else escape_markdown(str(label))
+        return Markup(f"[{text}]({self.href(target, anchor)})")
+
+    def year_link(self, year: int, anchor: str | None = None) -> Markup:
+        return self.link(str(year), paths.year_path(year), anchor)
+
+    def pillar_link(self, pillar_id: str, anchor: str | None = None, short: bool = True) -> Markup:
+        pillar = self.k.pillars[pillar_id]
+        label = pillar.short if short else pillar.title
+        if paths.pillar_path(pillar_id) not in self.page_paths:
+            return escape_markdown(label)
+        return self.link(label, paths.pillar_path(pillar_id), anchor)
+
+    def country_link(self, code: str) -> Markup:
+        country = self.k.countries[code]
+        if paths.country_path(code) in self.page_paths:
+            return self.link(country.name, paths.country_path(code))
+        return escape_markdown(country.name)
+
+    def source_link(self, source_id: str, anchor: str | None = None) -> Markup:
+        return self.link(self.k.sources[source_id].title, paths.source_path(source_id), anchor)
+
+    def fact_link(self, record: FactRecord, label: Any = None) -> Markup:
+        """A link to the fact's canonical place: its anchor on its year page."""
+        return self.link(label if label is not None else record.id, paths.year_path(record.year), record.id)
+
+    def figure_text(self, figure) -> str:
+        return format_figure(figure)
+
+    def differs_label(self, record: FactRecord) -> str:
+        """'Annual Report for 2017 (2017): 23 evaluations', naming the other fact's figures."""
+        figures = "; ".join(format_figure(figure) for figure in record.fact.figures) or record.id
+        return f"{self.k.sources[record.fact.source.document].title} ({record.year}): {figures}"
+
+    def place(self, record: FactRecord) -> Markup:
+        source = record.fact.source
+        parts = []
+        if source.paragraph is not None:
+            parts.append(f"paragraph {source.paragraph}")
+        if source.section:
+            parts.append(source.section)
+        return escape_markdown(", ".join(parts))
+
+
+def render_pages(knowledge: Knowledge, planned: list[Page], templates_dir: Path,
+                 extra: dict[str, Any] | None = None) -> dict[str, bytes]:
+    """Every planned page as Markdown bytes, keyed by its docs-relative path."""
+    env = make_environment(templates_dir)
+    page_paths = {page.path for page in planned}
+    output: dict[str, bytes] = {}
+    for page in planned:
+        template = env.get_template(page.template)
+        text = template.render(k=knowledge, page=page, h=PageHelpers(knowledge, page, page_paths), paths=paths,
+                               **(extra or {}), **page.context)
+        output[page.path] = text.encode("utf-8")
+    return output

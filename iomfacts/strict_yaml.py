@@ -1,0 +1,232 @@
+"""A strict YAML reader that keeps the line and column of every value.
+
+PyYAML's loaders are too forgiving for content written by many editors: they accept
+duplicate keys (the last one silently wins), expand anchors and aliases (a "billion laughs"
+file exhausts memory), and apply YAML 1.1's implicit types (`NO` becomes False, `010`
+becomes 8, `2017-05-01` becomes a date). This module builds plain Python values from the
+parser's *event stream* (PyYAML's C parser when available), so it can refuse all of that
+before any value is built, and remember where each value came from.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .problems import Problems
+
+try:  # PyYAML's C parser (libyaml) is much faster; fall back to pure Python without it.
+    from yaml._yaml import CParser as _Parser  # type: ignore[import-not-found]
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _Parser(Reader, Scanner, Parser):  # type: ignore[no-redef]
+        def __init__(self, stream):
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 32
+
+Path = tuple  # a tuple of keys and list indexes, e.g. ("facts", 3, "quote")
+
+
+@dataclass
+class Document:
+    """Plain values from one YAML file, with the 1-based position of every value and key."""
+
+    data: Any
+    value_marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
+
+    def mark(self, path: Path, *, key: bool = False) -> tuple[int, int]:
+        """The position of `path`, or of its nearest ancestor that has one."""
+        marks = self.key_marks if key else self.value_marks
+        path = tuple(path)
+        while path:
+            if path in marks:
+                return marks[path]
+            if not key and path in self.key_marks:
+                return self.key_marks[path]
+            path = path[:-1]
+        return self.value_marks.get((), (1, 1))
+
+
+_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
+_FLOAT = re.compile(r"[-+]?(0|[1-9][0-9]*)\.[0-9]+([eE][-+]?[0-9]+)?\Z")
+_LEADING_ZERO = re.compile(r"[-+]?0[0-9_]+\Z")
+_NULLS = {"", "~", "null"}
+_YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n", "true", "false"}
+_DATE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ].*)?\Z")
+_SEXAGESIMAL_OR_SEPARATED = re.compile(r"[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?\Z|[-+]?[0-9][0-9_]*_[0-9_]*(\.[0-9_]*)?\Z")
+_SPECIAL_FLOATS = re.compile(r"[-+]?\.(inf|Inf|INF)\Z|\.(nan|NaN|NAN)\Z")
+
+
+class _Reject(Exception):
+    """Raised inside the reader to stop at the first structural problem of a file."""
+
+    def __init__(self, line: int, column: int, message: str, fix: str):
+        super().__init__(message)
+        self.line, self.column, self.message, self.fix = line, column, message, fix
+
+
+def _pos(mark) -> tuple[int, int]:
+    return (mark.line + 1, mark.column + 1)
+
+
+def _plain_scalar(text: str, line: int, column: int) -> Any:
+    """Resolve an unquoted scalar with JSON-like rules, refusing YAML 1.1 surprises."""
+    if text in _NULLS:
+        return None
+    if text in ("true", "false"):
+        return text == "true"
+    lowered = text.lower()
+    if lowered in _YAML11_BOOLS:
+        raise _Reject(line, column, f"unquoted '{text}' would be read as a boolean by YAML 1.1",
+                      f"write \"{text}\" in quotes if you mean the text, or true/false")
+    if lowered in ("null", "none") or text in ("Null", "NULL"):
+        raise _Reject(line, column, f"unquoted '{text}' is ambiguous",
+                      "write null for no value, or quote the text")
+    if _LEADING_ZERO.match(text):
+        raise _Reject(line, column, f"number '{text}' has a leading zero (YAML 1.1 reads it as octal)",
+                      "remove the leading zero, or quote it if it is a code")
+    if _INT.match(text):
+        return int(text)
+    if _FLOAT.match(text):
+        return float(text)
+    if _DATE.match(text):
+        raise _Reject(line, column, f"unquoted date '{text}' would be read as a timestamp",
+                      f"write it in quotes: \"{text}\"")
+    if _SEXAGESIMAL_OR_SEPARATED.match(text) or _SPECIAL_FLOATS.match(text):
+        raise _Reject(line, column, f"'{text}' would be read as a number by YAML 1.1",
+                      "quote it if it is text, or write the number plainly (digits only)")
+    if text.startswith(("0x", "0o", "0b", "-0x", "+0x")):
+        raise _Reject(line, column, f"'{text}' would be read as a number in another base",
+                      "quote it if it is text")
+    return text
+
+
+class _Builder:
+    """Turns parser events into Python values, recording marks, refusing what we forbid."""
+
+    def __init__(self, parser):
+        self.parser = parser
+        self.doc = Document(None)
+
+    def next_event(self):
+        event = self.parser.get_event()
+        anchor = getattr(event, "anchor", None)
+        if isinstance(event, yaml.AliasEvent) or anchor is not None:
+            # Refusing at the first anchor means a billion-laughs file costs nothing.
+            line, column = _pos(event.start_mark)
+            raise _Reject(line, column, "anchors and aliases (&name, *name) are not allowed",
+                          "write the value out in full where it is needed")
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            line, column = _pos(event.start_mark)
+            raise _Reject(line, column, f"YAML tags such as '{tag}' are not allowed",
+                          "remove the tag; write a plain value")
+        return event
+
+    def build(self) -> Document:
+        event = self.next_event()  # StreamStart
+        event = self.next_event()
+        if isinstance(event, yaml.StreamEndEvent):
+            self.doc.data = None
+            return self.doc
+        assert isinstance(event, yaml.DocumentStartEvent)
+        self.doc.data = self.value(self.next_event(), (), 1)
+        self.next_event()  # DocumentEnd
+        event = self.next_event()
+        if not isinstance(event, yaml.StreamEndEvent):
+            line, column = _pos(event.start_mark)
+            raise _Reject(line, column, "a second YAML document ('---') is not allowed",
+                          "keep one document per file")
+        return self.doc
+
+    def value(self, event, path: Path, depth: int) -> Any:
+        if depth > MAX_DEPTH:
+            line, column = _pos(event.start_mark)
+            raise _Reject(line, column, f"nesting deeper than {MAX_DEPTH} levels",
+                          "flatten the structure; content files are at most a few levels deep")
+        self.doc.value_marks[path] = _pos(event.start_mark)
+        if isinstance(event, yaml.ScalarEvent):
+            if not event.style:  # plain: unquoted and not a block scalar (C parser gives "")
+                line, column = _pos(event.start_mark)
+                return _plain_scalar(event.value, line, column)
+            return event.value
+        if isinstance(event, yaml.SequenceStartEvent):
+            items = []
+            event = self.next_event()
+            while not isinstance(event, yaml.SequenceEndEvent):
+                items.append(self.value(event, path + (len(items),), depth + 1))
+                event = self.next_event()
+            return items
+        if isinstance(event, yaml.MappingStartEvent):
+            mapping: dict[str, Any] = {}
+            event = self.next_event()
+            while not isinstance(event, yaml.MappingEndEvent):
+                line, column = _pos(event.start_mark)
+                if not isinstance(event, yaml.ScalarEvent):
+                    raise _Reject(line, column, "a key must be a plain name",
+                                  "write keys as simple words such as `statement:`")
+                key = event.value
+                if key in mapping:
+                    first_line, _ = self.doc.key_marks[path + (key,)]
+                    raise _Reject(line, column, f"duplicate key '{key}' (first given on line {first_line})",
+                                  "delete one of the two; YAML would silently keep only the last")
+                self.doc.key_marks[path + (key,)] = (line, column)
+                mapping[key] = self.value(self.next_event(), path + (key,), depth + 1)
+                event = self.next_event()
+            return mapping
+        line, column = _pos(event.start_mark)  # pragma: no cover - parser guarantees the above
+        raise _Reject(line, column, f"unexpected YAML event {type(event).__name__}", "")
+
+
+def read_yaml(raw: bytes, display: str, problems: Problems) -> Document | None:
+    """Parse one file's bytes. On any problem, record it in `problems` and return None."""
+    if len(raw) > MAX_FILE_BYTES:
+        problems.add(display, 1, 1, f"file is {len(raw):,} bytes, over the {MAX_FILE_BYTES:,}-byte limit",
+                     "split it into smaller files")
+        return None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        problems.add(display, 1, 1, "file starts with a byte-order mark",
+                     "save the file as UTF-8 without BOM")
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = raw[: error.start]
+        line = before.count(b"\n") + 1
+        column = error.start - (before.rfind(b"\n") + 1) + 1
+        problems.add(display, line, column, f"invalid UTF-8 byte 0x{raw[error.start]:02x}",
+                     "save the file as UTF-8")
+        return None
+    if not text.strip():
+        problems.add(display, 1, 1, "file is empty", "add the content, or delete the file")
+        return None
+    tab = re.search(r"^( *)\t", text, re.MULTILINE)
+    if tab:
+        line = text.count("\n", 0, tab.start()) + 1
+        problems.add(display, line, len(tab.group(1)) + 1, "tab character used for indentation",
+                     "indent with spaces only")
+        return None
+    try:
+        return _Builder(_Parser(text)).build()
+    except _Reject as reject:
+        problems.add(display, reject.line, reject.column, reject.message, reject.fix)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = " ".join(part for part in (error.context, error.problem) if part)
+        problems.add(display, line, column, f"YAML syntax error: {what}",
+                     "check indentation, colons and quotes on this line and the one before")
+    except yaml.YAMLError as error:  # pragma: no cover - reader errors without marks
+        problems.add(display, 1, 1, f"YAML error: {error}", "check the file's syntax")
+    return None
