@@ -104,7 +104,7 @@ def _describe(error: dict, model_class: type) -> tuple[str, str]:
         return f"'{name}' is out of range: {error['msg'].lower()}", "check the number"
     if kind in ("too_short", "too_long", "string_too_short", "string_too_long"):
         return f"'{name}': {error['msg'].lower()}", "shorten or complete the value"
-    if kind == "union_type" or kind.startswith("int_") or kind.startswith("float_"):
+    if kind == "number_type" or kind.startswith("int_") or kind.startswith("float_"):
         return f"'{name}' must be a number, not {error.get('input')!r}", \
             "write the figure as digits without separators or units, e.g. 12500"
     if kind == "value_error":
@@ -120,6 +120,8 @@ def parse_model(doc: Document, model_class: type, display: str, problems: Proble
     except ValidationError as error:
         seen = set()
         for item in error.errors(include_url=False):
+            if item["loc"] and item["loc"][-1] in ("int", "float"):
+                item = {**item, "type": "number_type"}  # one branch of `int | float`
             loc = tuple(part for part in item["loc"] if not (isinstance(part, str) and part in (
                 "int", "float", "str", "list[int]", "function-after", "function-before")))
             # A `X | None` union reports each branch; one message per place is enough.

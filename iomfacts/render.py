@@ -22,22 +22,21 @@ from .pages import Page
 
 
 def _finalize(value: Any) -> Any:
+    """Every printed value becomes Markup: ours pass through, everything else is escaped."""
     if isinstance(value, Markup):
         return value
     if value is None:
-        return ""
-    if isinstance(value, bool):
-        return escape_markdown(str(value))
-    if isinstance(value, (int, float)):
-        return Markup(escape_markdown(format_number(value)))
-    return escape_markdown(str(value))
+        return Markup("")
+    return escape_markdown(str(value))  # numbers print plainly (years); use |number for 12,673
 
 
 def make_environment(templates_dir: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         finalize=_finalize,
-        autoescape=False,  # Markdown, not HTML: escaping is done by _finalize
+        # Autoescape makes macro output Markup (so it is not escaped twice when printed), and
+        # escapes HTML in anything that bypasses finalize; _finalize escapes Markdown.
+        autoescape=True,
         undefined=jinja2.StrictUndefined,  # a typo in a template fails the build
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -72,6 +71,9 @@ class PageHelpers:
     def year_link(self, year: int, anchor: str | None = None) -> Markup:
         return self.link(str(year), paths.year_path(year), anchor)
 
+    def year_links(self) -> Markup:
+        return Markup(" · ").join(self.year_link(year) for year in self.k.years)
+
     def pillar_link(self, pillar_id: str, anchor: str | None = None, short: bool = True) -> Markup:
         pillar = self.k.pillars[pillar_id]
         label = pillar.short if short else pillar.title
@@ -91,6 +93,17 @@ class PageHelpers:
     def fact_link(self, record: FactRecord, label: Any = None) -> Markup:
         """A link to the fact's canonical place: its anchor on its year page."""
         return self.link(label if label is not None else record.id, paths.year_path(record.year), record.id)
+
+    @staticmethod
+    def distinct_values(values: list) -> list:
+        """One entry per (document, figure as printed): a report repeating itself counts once."""
+        seen, distinct = set(), []
+        for record, figure in values:
+            key = (record.fact.source.document, figure.value, figure.scale, figure.qualifier)
+            if key not in seen:
+                seen.add(key)
+                distinct.append((record, figure))
+        return distinct
 
     def figure_text(self, figure) -> str:
         return format_figure(figure)

@@ -1,0 +1,155 @@
+"""`build_site.py check`: every problem at once, at file:line:col, with a fix; exit 1."""
+
+from pathlib import Path
+
+from conftest import run_cli, write
+
+FACT = """\
+year: {year}
+pillar: {pillar}
+facts:
+  - id: {id}
+    kind: result
+    statement: IOM carried out nearly 345,000 health assessments before departure.
+    countries: [{countries}]
+    figures:
+      - value: {value}
+        unit: {unit}
+        metric: health-assessments
+    source:
+      document: {document}
+      paragraph: 213
+    quote: "In 2017, IOM carried out nearly 345,000 pre-departure health assessments in over 80 countries"
+"""
+
+
+def fact_file(**overrides) -> str:
+    values = dict(year=2017, pillar="o3-safe-migration", id="ar-2017-213-extra", countries="KEN",
+                  value=345000, unit="assessments", document="ar-2017")
+    values.update(overrides)
+    return FACT.format(**values)
+
+
+def check(root: Path, *extra: str):
+    return run_cli(root, "check", "--sources", str(root / "sources"), *extra)
+
+
+def test_fixture_content_passes_with_every_quote_found(site_copy):
+    result = check(site_copy.root)
+    assert result.returncode == 0, result.stderr
+    assert "4 facts" in result.stdout and "all quotes found" in result.stdout
+
+
+def test_cross_reference_errors_are_all_reported_at_their_line_and_column(site_copy):
+    write(site_copy.content / "facts/2017/o1-socioeconomic.yml",
+          fact_file(pillar="o1-socioeconomic", countries="KEN, XYZ", unit="people", document="ar-2071"))
+    result = check(site_copy.root)
+    assert result.returncode == 1
+    errors = result.stderr.splitlines()
+    path = "content/facts/2017/o1-socioeconomic.yml"
+    assert f"{path}:7:22: unknown country 'XYZ' (use an ISO3 code from content/countries.yml, or add the country there)" in errors
+    assert f"{path}:10:15: unit 'people' disagrees with metric 'health-assessments', whose unit is 'assessments' (write `unit: assessments`, or use another metric)" in errors
+    assert any(line.startswith(f"{path}:13:17: unknown source 'ar-2071' (") for line in errors)
+    assert "Traceback" not in result.stderr
+    assert errors[-1] == "3 problems found; nothing was built."
+
+
+def test_year_and_pillar_must_agree_with_the_path(site_copy):
+    write(site_copy.content / "facts/2018/o1-socioeconomic.yml", fact_file(pillar="o2-crises"))
+    errors = check(site_copy.root).stderr.splitlines()
+    path = "content/facts/2018/o1-socioeconomic.yml"
+    assert any(line.startswith(f"{path}:1:7: year 2017 disagrees with the folder '2018'") for line in errors)
+    assert any(line.startswith(f"{path}:2:9: pillar 'o2-crises' disagrees with the file name 'o1-socioeconomic.yml'")
+               for line in errors)
+
+
+def test_unknown_pillar_is_reported_with_a_suggestion(site_copy):
+    write(site_copy.content / "facts/2017/o3-safe-migraton.yml", fact_file(pillar="o3-safe-migraton"))
+    errors = check(site_copy.root).stderr
+    assert "content/facts/2017/o3-safe-migraton.yml:2:9: unknown pillar 'o3-safe-migraton' (did you mean 'o3-safe-migration'?" in errors
+
+
+def test_duplicate_fact_ids_across_files_name_both_places(site_copy):
+    write(site_copy.content / "facts/2017/o1-socioeconomic.yml",
+          fact_file(pillar="o1-socioeconomic", id="ar-2017-213-health-assessments"))
+    errors = check(site_copy.root).stderr
+    assert ("content/facts/2017/o3-safe-migration.yml:4:9: duplicate fact id 'ar-2017-213-health-assessments' "
+            "(also in content/facts/2017/o1-socioeconomic.yml:4)") in errors
+
+
+def test_unknown_metric_and_figure_missing_from_quote(site_copy):
+    text = fact_file(pillar="o1-socioeconomic", value=346000).replace("health-assessments\n", "health-assesments\n")
+    write(site_copy.content / "facts/2017/o1-socioeconomic.yml", text)
+    errors = check(site_copy.root).stderr
+    assert "o1-socioeconomic.yml:9:16: figure 346000 does not appear in the quote" in errors
+    assert "o1-socioeconomic.yml:11:17: unknown metric 'health-assesments' (did you mean 'health-assessments'?" in errors
+
+
+def test_quote_not_found_says_how_far_it_matched(site_copy):
+    text = fact_file(pillar="o1-socioeconomic").replace("pre-departure health assessments", "pre-departure medical checks")
+    write(site_copy.content / "facts/2017/o1-socioeconomic.yml", text)
+    errors = check(site_copy.root).stderr
+    assert "o1-socioeconomic.yml:15:12: quote not found in ar-2017 (the first 8 words match, then it differs)" in errors
+
+
+def test_quotes_match_across_line_breaks_case_and_punctuation(site_copy):
+    # The source text breaks this sentence after "around"; curly quotes and case differ.
+    text = fact_file(pillar="o1-socioeconomic").replace(
+        '"In 2017, IOM carried out nearly 345,000 pre-departure health assessments in over 80 countries"',
+        "'IN 2017 IOM carried out nearly 345 000 pre‑departure health assessments in over 80 countries around the world'")
+    write(site_copy.content / "facts/2018/o3-safe-migration.yml",
+          text.replace("year: 2017", "year: 2018").replace("o1-socioeconomic", "o3-safe-migration"))
+    result = check(site_copy.root)
+    assert result.returncode == 0, result.stderr
+
+
+def test_model_errors_unknown_field_wrong_type_missing_field(site_copy):
+    text = fact_file(pillar="o1-socioeconomic").replace("    kind: result\n", "    kind: results\n    figure: 3\n")
+    text = text.replace("value: 345000", 'value: "345,000"').replace("    quote:", "    quot:")
+    write(site_copy.content / "facts/2017/o1-socioeconomic.yml", text)
+    errors = check(site_copy.root).stderr
+    path = "content/facts/2017/o1-socioeconomic.yml"
+    assert f"{path}:5:11: 'kind' has an invalid value 'results' (use one of: 'result', 'plan' or 'context')" in errors
+    assert f"{path}:6:5: unknown field 'figure' (did you mean 'figures'? valid fields: id, kind," in errors
+    assert f"{path}:10:16: 'value' must be a number, not '345,000'" in errors
+    assert f"{path}:16:5: unknown field 'quot' (did you mean 'quote'?" in errors
+    assert f"{path}:4:5: missing required field 'quote' (add `quote:`)" in errors
+
+
+def test_quote_longer_than_thirty_words_is_refused(site_copy):
+    long_quote = " ".join(["word"] * 31)
+    text = fact_file(pillar="o1-socioeconomic").replace(
+        '"In 2017, IOM carried out nearly 345,000 pre-departure health assessments in over 80 countries"',
+        f'"{long_quote} 345000"')
+    write(site_copy.content / "facts/2017/o1-socioeconomic.yml", text)
+    errors = check(site_copy.root).stderr
+    assert "o1-socioeconomic.yml:15:12: 'quote' has 32 words; a quote is at most 30" in errors
+
+
+def test_unsafe_url_in_sources_is_refused(site_copy):
+    sources = site_copy.content / "sources.yml"
+    sources.write_text(sources.read_text().replace("https://example.org/ar-2018.pdf", '"javascript:alert(1)"'))
+    errors = check(site_copy.root).stderr
+    assert "content/sources.yml:27:10: 'url' must be an http:// or https:// address" in errors
+
+
+def test_nav_must_list_every_generated_year_and_pillar_page(site_copy):
+    write(site_copy.content / "facts/2017/o1-socioeconomic.yml", fact_file(pillar="o1-socioeconomic"))
+    errors = check(site_copy.root).stderr
+    assert "mkdocs.yml:" in errors and "page 'pillars/o1-socioeconomic.md' is generated but missing from nav" in errors
+
+
+def test_github_actions_get_inline_annotations(site_copy, monkeypatch):
+    write(site_copy.content / "facts/2017/o1-socioeconomic.yml",
+          fact_file(pillar="o1-socioeconomic", countries="XYZ"))
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    errors = check(site_copy.root).stderr
+    assert "::error file=content/facts/2017/o1-socioeconomic.yml,line=7,col=17::unknown country 'XYZ'" in errors
+
+
+def test_broken_yaml_in_one_file_does_not_hide_problems_in_another(site_copy):
+    write(site_copy.content / "facts/2017/o1-socioeconomic.yml", "year: 2017\npillar: o1-socioeconomic\nyear: 2018\n")
+    write(site_copy.content / "facts/2017/o2-crises.yml", fact_file(pillar="o2-crises", countries="XYZ"))
+    errors = check(site_copy.root).stderr
+    assert "content/facts/2017/o1-socioeconomic.yml:3:1: duplicate key 'year'" in errors
+    assert "content/facts/2017/o2-crises.yml:7:17: unknown country 'XYZ'" in errors
