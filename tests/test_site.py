@@ -1,0 +1,142 @@
+"""Page generation and the real `mkdocs build --strict`, on the small fixture site."""
+
+import csv
+import io
+import json
+import re
+
+import pytest
+
+from conftest import run_cli, write
+from iomfacts.pipeline import check, generate
+
+
+@pytest.fixture
+def built(site_copy):
+    result = run_cli(site_copy.root, "build")
+    assert result.returncode == 0, result.stderr
+    return site_copy
+
+
+def html(layout, page: str) -> str:
+    return (layout.site / page / "index.html").read_text(encoding="utf-8")
+
+
+def text_of(fragment: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", fragment))
+
+
+def test_every_page_family_is_generated(site_copy):
+    knowledge, problems = check(site_copy)
+    assert not problems
+    files = generate(site_copy, knowledge)
+    for path in ["index.md", "years/index.md", "years/2017.md", "years/2018.md", "years/2020.md",
+                 "pillars/index.md", "pillars/o3-safe-migration.md", "pillars/ar2020-mobility.md",
+                 "countries/index.md", "countries/ken.md", "countries/ner.md", "compare/index.md",
+                 "sources/index.md", "sources/ar-2017.md", "glossary.md", "downloads.md",
+                 "data/facts.json", "data/facts.csv", "data/sources.json", "assets/site.css"]:
+        assert path in files, path
+    assert "countries/xkx.md" not in files, "a country no fact names gets no empty page"
+
+
+def test_a_fact_shows_its_figures_source_quote_and_links_everywhere(built):
+    page = html(built, "countries/ken")
+    fact = page[page.index('id="ar-2018-3-legislation-advice"'):]
+    fact = fact[: fact.index("</div>")]
+    assert "Result" in fact
+    assert "72%" in text_of(fact)
+    assert "Seventy-two per cent of IOM offices provided governments" in fact
+    assert 'href="../../sources/ar-2018/"' in fact and "paragraph 3" in fact
+    assert 'href="../../years/2018/#ar-2018-3-legislation-advice"' in fact
+    assert 'href="../../pillars/p1-standards/#ar-2018-3-legislation-advice"' in fact
+    assert 'href="../alb/"' in fact and 'href="../egy/"' in fact
+
+
+def test_2020_facts_appear_on_the_migof_pillar_they_are_mapped_to(built):
+    page = html(built, "pillars/o3-safe-migration")
+    assert 'id="ar-2020-81-avr-migrants"' in page
+    assert "Assisted voluntary return and reintegration" in page, "the crosswalk section is named"
+    assert "mapped" in text_of(page)
+    own_part = html(built, "pillars/ar2020-mobility")
+    assert 'id="ar-2020-81-avr-migrants"' in own_part
+
+
+def test_disagreeing_sources_are_shown_on_both_facts_and_in_the_comparison(built):
+    year = html(built, "years/2017")
+    for fact_id, other in (("ar-2017-213-health-assessments", "dg-108-x-health-assessments"),
+                           ("dg-108-x-health-assessments", "ar-2017-213-health-assessments")):
+        fact = year[year.index(f'id="{fact_id}"'):]
+        fact = fact[: fact.index("</div>")]
+        assert "Sources differ" in fact and f'href="./#{other}"' in fact
+    compare = html(built, "compare")
+    row = compare[compare.index('id="metric-health-assessments"'):]
+    row = row[: row.index("</tr>")]
+    assert "nearly 345,000 assessments" in row and "about 440,600 assessments" in row
+    assert "sources differ" in row
+
+
+def test_country_pages_are_not_in_the_sidebar(built):
+    page = html(built, "glossary")  # a page whose content links to no country
+    assert 'href="../countries/"' in page, "the countries index is in the sidebar"
+    assert "countries/ken" not in page and "countries/ner" not in page
+
+
+def test_exports_have_every_field_and_a_working_url(built):
+    facts = json.loads((built.site / "data/facts.json").read_text())
+    assert len(facts) == 4
+    by_id = {fact["id"]: fact for fact in facts}
+    avr = by_id["ar-2020-81-avr-migrants"]
+    assert set(avr) == {"id", "year", "pillar", "mapped_pillar", "kind", "statement", "countries", "figures",
+                        "source", "quote", "tags", "differs_from", "note", "url"}
+    assert avr["pillar"] == "ar2020-mobility" and avr["mapped_pillar"] == "o3-safe-migration"
+    assert avr["figures"][0] == {"value": 42000, "unit": "migrants", "scale": None, "qualifier": "over",
+                                 "metric": "avr-migrants", "label": None}
+    assert avr["source"] == {"document": "ar-2020", "paragraph": 81, "section": None}
+    assert avr["url"] == "years/2020/#ar-2020-81-avr-migrants"
+    assert by_id["ar-2017-213-health-assessments"]["differs_from"] == ["dg-108-x-health-assessments"]
+    page, anchor = avr["url"].split("#")
+    assert f'id="{anchor}"' in (built.site / page / "index.html").read_text()
+
+    rows = list(csv.DictReader(io.StringIO((built.site / "data/facts.csv").read_text())))
+    assert len(rows) == 4
+    legislation = next(row for row in rows if row["id"] == "ar-2018-3-legislation-advice")
+    assert legislation["countries"] == "ALB;EGY;KEN"
+    assert legislation["source_paragraph"] == "3" and legislation["source_section"] == ""
+    assert json.loads(legislation["figures"])[0]["unit"] == "per cent"
+
+    sources = json.loads((built.site / "data/sources.json").read_text())
+    assert {source["id"]: source["facts"] for source in sources} == {"ar-2017": 1, "dg-108": 1, "ar-2018": 1, "ar-2020": 1}
+
+
+def test_external_source_links_are_marked(built):
+    page = html(built, "sources/ar-2018")
+    assert '<a class="external" href="https://example.org/ar-2018.pdf" rel="noopener">' in page \
+        or 'href="https://example.org/ar-2018.pdf" class="external"' in page
+
+
+def test_failed_check_leaves_the_previous_site_untouched(built):
+    before = {path: path.read_bytes() for path in built.site.rglob("*") if path.is_file()}
+    write(built.content / "facts/2017/o3-safe-migration.yml", "year: 2017\nyear: 2017\n")
+    result = run_cli(built.root, "build")
+    assert result.returncode == 1 and "duplicate key 'year'" in result.stderr
+    after = {path: path.read_bytes() for path in built.site.rglob("*") if path.is_file()}
+    assert after == before
+
+
+def test_failed_mkdocs_build_leaves_the_previous_site_untouched(built):
+    before = {path: path.read_bytes() for path in built.site.rglob("*") if path.is_file()}
+    # A template linking to a page that does not exist: only MkDocs --strict can catch it.
+    template = built.templates / "glossary.md.j2"
+    template.write_text(template.read_text() + "\n[broken](no-such-page.md)\n")
+    result = run_cli(built.root, "build")
+    assert result.returncode == 1
+    assert "no-such-page.md" in result.stderr and "previous site/ was left as it was" in result.stderr
+    after = {path: path.read_bytes() for path in built.site.rglob("*") if path.is_file()}
+    assert after == before
+
+
+def test_unchanged_pages_are_not_rewritten(built):
+    page = built.docs / "countries" / "ken.md"
+    stamp = page.stat().st_mtime_ns
+    assert run_cli(built.root, "build").returncode == 0
+    assert page.stat().st_mtime_ns == stamp
