@@ -1,0 +1,57 @@
+"""Live preview: regenerate the docs tree when content/ or templates/ change.
+
+`mkdocs serve` watches the generated docs tree and reloads the browser; this loop watches the
+sources of that tree. Only pages whose bytes change are rewritten (see docs_tree.py), so MkDocs
+rebuilds just those. A change that fails the check is reported and the preview keeps the last
+good pages.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from .docs_tree import write_tree
+from .pipeline import Layout, check, generate
+
+
+def _snapshot(folders: list[Path]) -> dict[Path, int]:
+    return {path: path.stat().st_mtime_ns for folder in folders for path in folder.rglob("*") if path.is_file()}
+
+
+def regenerate(layout: Layout, sources: Path | None) -> bool:
+    knowledge, problems = check(layout, sources)
+    if knowledge is None:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print("Preview not updated: fix the problems above.", file=sys.stderr)
+        return False
+    changed = write_tree(layout.docs, generate(layout, knowledge))
+    print(f"Regenerated {len(changed)} file(s): {', '.join(changed[:8])}{' ...' if len(changed) > 8 else ''}")
+    return True
+
+
+def serve(layout: Layout, sources: Path | None, address: str) -> int:
+    if not regenerate(layout, sources):
+        return 1
+    command = [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--dev-addr", address,
+               "--config-file", str(layout.mkdocs_config)]
+    server = subprocess.Popen(command, cwd=layout.root, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    watched = [layout.content, layout.templates]
+    seen = _snapshot(watched)
+    try:
+        while server.poll() is None:
+            time.sleep(0.5)
+            current = _snapshot(watched)
+            if current != seen:
+                seen = current
+                regenerate(layout, sources)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.terminate()
+        server.wait()
+    return 0

@@ -1,0 +1,87 @@
+"""The content model's own promises: schemas in step, a complete crosswalk, the real content valid."""
+
+import json
+import shutil
+
+import pytest
+import yaml
+
+from conftest import REPO, SEEDS
+from iomfacts.markdown_text import format_figure
+from iomfacts.model import Figure
+from iomfacts.pipeline import Layout, check
+from iomfacts.schemas import schema_documents
+
+
+def test_committed_json_schemas_match_the_model():
+    for filename, text in schema_documents().items():
+        committed = (REPO / "schemas" / filename).read_text(encoding="utf-8")
+        assert committed == text, f"schemas/{filename} is stale: run `python build_site.py schema`"
+
+
+def test_every_content_file_points_editors_at_its_schema():
+    for path in sorted((REPO / "content").rglob("*.yml")):
+        first_line = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first_line.startswith("# yaml-language-server: $schema="), path
+        schema = (path.parent / first_line.split("=", 1)[1]).resolve()
+        assert schema.exists(), f"{path}: {schema} does not exist"
+
+
+def test_the_2020_crosswalk_covers_paragraphs_1_to_214_once_each():
+    crosswalk = yaml.safe_load((REPO / "content/pillars.yml").read_text())["crosswalk"]
+    covered = []
+    for entry in crosswalk:
+        if "paragraphs" in entry:
+            first, last = entry["paragraphs"]
+            covered.extend(range(first, last + 1))
+    assert sorted(covered) == list(range(1, 215))
+    boxes = {section for entry in crosswalk for section in entry.get("sections", []) if section.startswith("Box")}
+    assert boxes == {f"Box {number}" for number in range(1, 16)}
+
+
+@pytest.mark.parametrize("figure, text", [
+    (dict(value=376800, unit="assessments", qualifier="over"), "over 376,800 assessments"),
+    (dict(value=1.8, unit="USD", scale="billion"), "USD 1.8 billion"),
+    (dict(value=1605.4, unit="USD", scale="million"), "USD 1,605.4 million"),
+    (dict(value=47, unit="per cent"), "47%"),
+    (dict(value=12673, unit="staff"), "12,673 staff"),
+])
+def test_figures_print_as_a_reader_expects(figure, text):
+    assert format_figure(Figure(**figure)) == text
+
+
+@pytest.mark.skipif(not SEEDS.exists(), reason="the source texts (../shared/seeds) are not beside the repository")
+def test_real_content_passes_check_with_every_quote_found_in_the_sources():
+    knowledge, problems = check(Layout(REPO), SEEDS)
+    assert not problems, "\n".join(str(problem) for problem in list(problems)[:20])
+    by_source = {}
+    for record in knowledge.facts:
+        by_source[record.fact.source.document] = by_source.get(record.fact.source.document, 0) + 1
+    assert by_source["ar-2017"] >= 40 and by_source["ar-2018"] >= 40
+    pillars_2017 = {r.pillar for r in knowledge.facts if r.fact.source.document == "ar-2017"}
+    pillars_2018 = {r.pillar for r in knowledge.facts if r.fact.source.document == "ar-2018"}
+    migof = {"p1-standards", "p2-evidence", "p3-partnerships", "o1-socioeconomic", "o2-crises",
+             "o3-safe-migration", "oe"}
+    assert migof <= pillars_2017 and migof <= pillars_2018
+    in_both = [m for m in knowledge.metrics
+               if {2017, 2018} <= set(knowledge.metric_values(m))]
+    assert len(in_both) >= 10, in_both
+
+
+def test_real_content_builds_with_mkdocs_strict(tmp_path):
+    """The whole real site, through the real `mkdocs build --strict`."""
+    root = tmp_path / "repo"
+    for name in ("content", "templates"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    layout = Layout(root)
+    knowledge, problems = check(layout)
+    assert not problems
+    from iomfacts.pipeline import build
+
+    build(layout, knowledge)
+    facts = json.loads((layout.site / "data/facts.json").read_text())
+    assert len(facts) == len(knowledge.facts)
+    assert (layout.site / "countries/ken/index.html").exists()
+    assert (layout.site / "pillars/o2-crises/index.html").exists()
+    assert (layout.site / "compare/index.html").exists()
