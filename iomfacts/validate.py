@@ -142,11 +142,9 @@ def _check_fact(located: Located, index: int, fact: model.Fact, ref: dict, texts
         elif other not in ref["fact_ids"]:
             report(("differs_from", position), f"unknown fact '{other}'",
                    f"{_suggest(other, ref['fact_ids'])}name the id of an existing fact")
-    if texts is not None and document in ref["sources"]:
-        if document not in texts:
-            report(("source", "document"), f"no source text for '{document}'",
-                   "check text_file in content/sources.yml and the --sources folder")
-        elif not texts.contains(document, fact.quote):
+    # A missing source text is reported once, in sources.yml, not once per fact.
+    if texts is not None and document in texts:
+        if not texts.contains(document, fact.quote):
             start = texts.longest_matching_start(document, fact.quote)
             where = f"the first {len(start.split())} words match, then it differs" if start else \
                 "not even the first word matches"
