@@ -39,8 +39,11 @@ def format_number(value: int | float) -> str:
     return f"{int(value):,}"
 
 
-def format_figure(figure) -> str:
-    """A figure as a reader expects it: 'over 376,800 assessments', 'USD 1.8 billion', '47%'."""
+def format_figure(figure, with_unit: bool = True) -> str:
+    """A figure as a reader expects it: 'over 376,800 assessments', 'USD 1.8 billion', '47%'.
+
+    Without the unit (for table cells whose row names it), currency and percentages keep theirs.
+    """
     number = format_number(figure.value)
     if figure.scale:
         number = f"{number} {figure.scale}"
@@ -48,6 +51,8 @@ def format_figure(figure) -> str:
         text = f"USD {number}"
     elif figure.unit == "per cent":
         text = f"{number}%" if not figure.scale else f"{number} per cent"
-    else:
+    elif with_unit:
         text = f"{number} {figure.unit}"
+    else:
+        text = number
     return f"{figure.qualifier} {text}" if figure.qualifier else text

@@ -105,8 +105,8 @@ class PageHelpers:
                 distinct.append((record, figure))
         return distinct
 
-    def figure_text(self, figure) -> str:
-        return format_figure(figure)
+    def figure_text(self, figure, with_unit: bool = True) -> str:
+        return format_figure(figure, with_unit)
 
     def differs_label(self, record: FactRecord) -> str:
         """'Annual Report for 2017 (2017): 23 evaluations', naming the other fact's figures."""
