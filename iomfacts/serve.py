@@ -37,7 +37,7 @@ def regenerate(layout: Layout, sources: Path | None) -> bool:
 def serve(layout: Layout, sources: Path | None, address: str) -> int:
     if not regenerate(layout, sources):
         return 1
-    command = [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--dev-addr", address,
+    command = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", address,
                "--config-file", str(layout.mkdocs_config)]
     server = subprocess.Popen(command, cwd=layout.root, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     watched = [layout.content, layout.templates]

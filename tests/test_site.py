@@ -71,7 +71,7 @@ def test_disagreeing_sources_are_shown_on_both_facts_and_in_the_comparison(built
     compare = html(built, "compare")
     row = compare[compare.index('id="metric-health-assessments"'):]
     row = row[: row.index("</tr>")]
-    assert "nearly 345,000 assessments" in row and "about 440,600 assessments" in row
+    assert "nearly 345,000</a>" in row and "about 440,600</a>" in row
     assert "sources differ" in row
 
 
