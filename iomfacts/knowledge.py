@@ -57,13 +57,20 @@ class Knowledge:
     metrics: dict[str, model.Metric]
     glossary: list[model.GlossaryTerm]
     facts: list[FactRecord]
+    staff_datasets: list[model.StaffDataset] = field(default_factory=list)
+    funding_datasets: list[model.FundingDataset] = field(default_factory=list)
     by_id: dict[str, FactRecord] = field(default_factory=dict)
     differs: dict[str, list[str]] = field(default_factory=dict)
     named_countries: set[str] = field(default_factory=set)
+    dataset_countries: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.by_id = {record.id: record for record in self.facts}
         self.named_countries = {code for record in self.facts for code in record.fact.countries}
+        self.dataset_countries = {row.nationality for dataset in self.staff_datasets for row in dataset.rows
+                                  if row.nationality and row.total} | {
+            code for dataset in self.funding_datasets for table in dataset.regions
+            for row in table.rows for code in row.countries}
         # A disagreement is shown on both facts, whichever of the two names the other.
         links: dict[str, set[str]] = defaultdict(set)
         for record in self.facts:
@@ -109,6 +116,26 @@ class Knowledge:
     @property
     def countries_with_facts(self) -> list[model.Country]:
         return [country for code, country in sorted(self.countries.items()) if code in self.named_countries]
+
+    @property
+    def countries_with_pages(self) -> list[model.Country]:
+        """Countries that facts name, or that have staff (non-zero) or funding rows in a dataset."""
+        with_content = self.named_countries | self.dataset_countries
+        return [country for code, country in sorted(self.countries.items()) if code in with_content]
+
+    def staff_rows(self, code: str) -> list[tuple[model.StaffDataset, model.StaffRow | None, model.UnusableRow | None]]:
+        """The country's row in each staff dataset (or the reason it is unusable), by year."""
+        found = []
+        for dataset in self.staff_datasets:
+            row = next((r for r in dataset.rows if r.nationality == code), None)
+            lost = next((u for u in dataset.unusable if u.nationality == code), None)
+            if row is not None or lost is not None:
+                found.append((dataset, row, lost))
+        return found
+
+    def funding_rows(self, code: str) -> list[tuple[model.FundingDataset, model.RegionTable, model.FundingRow]]:
+        return [(dataset, table, row) for dataset in self.funding_datasets for table in dataset.regions
+                for row in table.rows if code in row.countries]
 
 
 def sort_key(record: FactRecord) -> tuple:

@@ -46,6 +46,8 @@ class LoadedContent:
     root: Path
     reference: dict[str, Located] = field(default_factory=dict)
     fact_files: list[Located] = field(default_factory=list)
+    staff_datasets: list[Located] = field(default_factory=list)
+    funding_datasets: list[Located] = field(default_factory=list)
 
 
 def _model_at(model_class: type, loc: tuple) -> type | None:
@@ -166,4 +168,14 @@ def load_content(content_dir: Path, repo_root: Path, problems: Problems) -> Load
         located = _read(file, repo_root, model.FactFile, problems)
         if located is not None:
             loaded.fact_files.append(located)
+    for folder, model_class, bucket in (("staff", model.StaffDataset, loaded.staff_datasets),
+                                        ("funding", model.FundingDataset, loaded.funding_datasets)):
+        for file in sorted((content_dir / "datasets" / folder).glob("*")):
+            if file.suffix != ".yml":
+                problems.add(display_path(file, repo_root), 1, 1, f"unexpected file in content/datasets/{folder}",
+                             "datasets are .yml files; rename or remove it")
+                continue
+            located = _read(file, repo_root, model_class, problems)
+            if located is not None:
+                bucket.append(located)
     return loaded

@@ -219,3 +219,96 @@ FILE_MODELS: dict[str, type[Strict]] = {
     "glossary": GlossaryFile,
     "fact-file": FactFile,
 }
+
+
+# --- datasets/staff/<id>.yml: staff by nationality (annexes) ---------------------------
+
+class StaffCounts(Strict):
+    total: int = Field(ge=0)
+    women: int | None = Field(default=None, ge=0)
+    men: int | None = Field(default=None, ge=0)
+    grades: dict[str, int] = Field(default_factory=dict,
+                                   description="Non-empty grade cells, by grade as printed (e.g. G-4, P-3).")
+
+
+class StaffRow(StaffCounts):
+    nationality: str | None = Field(description="ISO3 code; null for the annex's 'Other' row.")
+    printed_name: str = Field(min_length=1, description="The nationality as the annex prints it.")
+    member_state: bool = Field(description="In the annex's Member States block (false: observer/non-member/other).")
+    note: str | None = Field(default=None, description="How a damaged cell was recovered, if it was.")
+
+
+class UnusableRow(Strict):
+    printed_name: str = Field(min_length=1)
+    nationality: str | None = None
+    reason: str = Field(min_length=1)
+
+
+class StaffDataset(Strict):
+    id: str = Identifier
+    title: str
+    category: Literal["general-service", "professional"]
+    year: int = Field(ge=1990, le=2100)
+    source: SourceRef
+    grades: list[str] = Field(description="The grade columns in printed order.")
+    grades_ingested: bool = Field(description="false when the per-nationality grade cells are unreliable.")
+    grades_note: str | None = Field(default=None, description="Why grade cells were not ingested.")
+    method: str = Field(min_length=1, description="How the cells were recovered from the extracted text.")
+    total_row_quote: str = Field(min_length=3, description="The printed Total row, verbatim, for verification.")
+    printed_total: StaffCounts
+    rows: list[StaffRow] = Field(min_length=1)
+    unusable: list[UnusableRow] = Field(default_factory=list,
+                                        description="Rows the extraction lost or garbled beyond recovery.")
+
+
+# --- datasets/funding/<id>.yml: funding requirements by pillar (Migration Initiatives) ---
+
+class FundingCells(Strict):
+    cells: dict[str, int | None] = Field(description="Requirement per MiGOF pillar id; null for an empty cell.")
+    total: int = Field(ge=0, description="The row total as printed (after any recorded correction).")
+
+
+class Correction(Strict):
+    printed: str = Field(min_length=1, description="The value exactly as printed.")
+    reason: str = Field(min_length=1)
+
+
+class FundingRow(FundingCells):
+    label: str = Field(min_length=1, description="The row as printed.")
+    countries: list[str] = Field(default_factory=list, description="ISO3 codes; several for a group row.")
+    upside_down: list[str] = Field(default_factory=list,
+                                   description="Cells printed upside down and decoded by the rule in `decoding`.")
+    total_correction: Correction | None = None
+    note: str | None = None
+
+
+class SummaryRow(FundingCells):
+    label: str
+    region: str | None = Field(description="Region id; null for global initiatives.")
+    note: str | None = None
+
+
+class RegionTable(Strict):
+    region: str
+    label: str
+    rows: list[FundingRow] = Field(min_length=1)
+    printed_total: FundingCells
+    note: str | None = None
+
+
+class FundingDataset(Strict):
+    id: str = Identifier
+    title: str
+    year: int = Field(ge=1990, le=2100)
+    source: SourceRef
+    unit: str
+    pillars: list[str] = Field(min_length=1)
+    decoding: str = Field(min_length=1, description="How OCR damage (empty cells, upside-down numbers) was read.")
+    total_row_quote: str = Field(min_length=3)
+    summary: list[SummaryRow] = Field(min_length=1)
+    summary_total: FundingCells
+    regions: list[RegionTable] = Field(min_length=1)
+
+
+FILE_MODELS["staff-dataset"] = StaffDataset
+FILE_MODELS["funding-dataset"] = FundingDataset

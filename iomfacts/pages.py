@@ -51,12 +51,16 @@ def plan_pages(knowledge: Knowledge) -> list[Page]:
         Page("glossary.md", "glossary.md.j2", "Glossary"),
         Page("downloads.md", "downloads.md.j2", "Downloads and data"),
     ]
+    if knowledge.staff_datasets:
+        pages.append(Page("compare/staff.md", "staff.md.j2", "Staff by nationality"))
+    if knowledge.funding_datasets:
+        pages.append(Page("compare/funding.md", "funding.md.j2", "Funding requirements for 2019"))
     for year in knowledge.years:
         pages.append(Page(year_path(year), "year.md.j2", f"{year}", {"year": year}))
     for pillar in knowledge.pillars.values():
         if knowledge.facts_for_pillar(pillar.id):
             pages.append(Page(pillar_path(pillar.id), "pillar.md.j2", pillar.title, {"pillar": pillar}))
-    for country in knowledge.countries_with_facts:
+    for country in knowledge.countries_with_pages:
         pages.append(Page(country_path(country.code), "country.md.j2", country.name, {"country": country}))
     for source in knowledge.sources.values():
         pages.append(Page(source_path(source.id), "source.md.j2", source.title, {"source": source}))

@@ -16,6 +16,8 @@ import jinja2
 from markupsafe import Markup
 
 from . import pages as paths
+from .datasets import (cells_add_up, cells_sum, funding_reconciliation, region_vs_summary,
+                       staff_reconciliation)
 from .knowledge import FactRecord, Knowledge
 from .markdown_text import escape_attribute, escape_markdown, format_figure, format_number
 from .pages import Page
@@ -104,6 +106,41 @@ class PageHelpers:
                 seen.add(key)
                 distinct.append((record, figure))
         return distinct
+
+    funding_reconciliation = staticmethod(funding_reconciliation)
+    region_vs_summary = staticmethod(region_vs_summary)
+    staff_reconciliation = staticmethod(staff_reconciliation)
+
+    @staticmethod
+    def percent(part: int, whole: int) -> str:
+        return f"{100 * part / whole:.1f}%" if whole else ""
+
+    @staticmethod
+    def country_rows(dataset) -> list:
+        """Country and group rows of every regional table, largest requirement first."""
+        rows = [(table, row) for table in dataset.regions for row in table.rows if row.countries]
+        return sorted(rows, key=lambda pair: (-pair[1].total, pair[1].label))
+
+    def staff_matrix(self) -> list[tuple[str | None, list[str]]]:
+        """One line per nationality: its total in each staff dataset ('lost' when unusable)."""
+        datasets = self.k.staff_datasets
+        codes = sorted({row.nationality for d in datasets for row in d.rows if row.nationality},
+                       key=lambda code: self.k.countries[code].name if code in self.k.countries else code)
+        matrix = []
+        for code in codes + [None]:
+            cells = []
+            for dataset in datasets:
+                row = next((r for r in dataset.rows if r.nationality == code), None)
+                lost = any(u.nationality == code for u in dataset.unusable) if code else False
+                cells.append("lost" if lost else (format_number(row.total) if row else ""))
+            matrix.append((code, cells))
+        return matrix
+
+    def cells_add_up(self, row) -> bool:
+        return cells_add_up(row)
+
+    def cells_sum(self, row) -> int:
+        return cells_sum(row)
 
     def figure_text(self, figure, with_unit: bool = True) -> str:
         return format_figure(figure, with_unit)

@@ -13,6 +13,7 @@ from pathlib import Path
 import pycountry
 
 from . import model
+from .datasets import funding_reconciliation, staff_reconciliation, staff_row_problems
 from .knowledge import FactRecord, Knowledge, crosswalk_entry, sort_key
 from .load import LoadedContent, Located
 from .problems import Problems
@@ -152,6 +153,101 @@ def _check_fact(located: Located, index: int, fact: model.Fact, ref: dict, texts
                    "copy the words exactly from the source text; only case, spacing and punctuation may differ")
 
 
+def _check_dataset_common(located: Located, ref: dict, texts: SourceTexts | None, problems: Problems) -> None:
+    dataset = located.value
+    if located.file.stem != dataset.id:
+        line, column = located.mark("id")
+        problems.add(located.path, line, column, f"id '{dataset.id}' disagrees with the file name",
+                     f"rename the file to {dataset.id}.yml or change `id:`")
+    document = dataset.source.document
+    if document not in ref["sources"]:
+        line, column = located.mark("source", "document")
+        problems.add(located.path, line, column, f"unknown source '{document}'",
+                     f"sources: {', '.join(ref['sources'])}")
+    elif texts is not None and document in texts and not texts.contains(document, dataset.total_row_quote):
+        line, column = located.mark("total_row_quote")
+        problems.add(located.path, line, column, f"total_row_quote not found in {document}",
+                     "copy the printed Total row exactly from the source text")
+
+
+def _check_staff_dataset(located: Located, ref: dict, texts: SourceTexts | None, problems: Problems) -> None:
+    dataset: model.StaffDataset = located.value
+    _check_dataset_common(located, ref, texts, problems)
+    seen = set()
+    for index, row in enumerate(dataset.rows):
+        def report(path: tuple, message: str, fix: str) -> None:
+            line, column = located.mark("rows", index, *path)
+            problems.add(located.path, line, column, message, fix)
+
+        if row.nationality is not None:
+            if row.nationality not in ref["countries"]:
+                report(("nationality",), f"unknown country '{row.nationality}'",
+                       f"{_suggest(row.nationality, ref['countries'])}use a code from content/countries.yml")
+            if row.nationality in seen:
+                report(("nationality",), f"nationality '{row.nationality}' has two rows", "merge or remove one")
+            seen.add(row.nationality)
+        if row.grades and not dataset.grades_ingested:
+            report(("grades",), "grade cells given although grades_ingested is false",
+                   "remove the grades, or set grades_ingested: true")
+        for grade in row.grades:
+            if grade not in dataset.grades:
+                report(("grades", grade), f"unknown grade column '{grade}'", f"grades: {', '.join(dataset.grades)}")
+        for message in staff_row_problems(row):
+            report(("total",), f"{row.printed_name}: {message}",
+                   "check the cells against the source; a row that cannot be made consistent belongs in `unusable`")
+    for check in staff_reconciliation(dataset):
+        if not check.acceptable:
+            line, column = located.mark("printed_total")
+            relation = "do not add up to" if check.complete else "exceed"
+            problems.add(located.path, line, column,
+                         f"rows {relation} the printed {check.what}: {check.summed} vs {check.printed}",
+                         "find the row whose cells were misread; the printed Total row is the reference")
+
+
+def _check_funding_dataset(located: Located, ref: dict, texts: SourceTexts | None, problems: Problems) -> None:
+    dataset: model.FundingDataset = located.value
+    _check_dataset_common(located, ref, texts, problems)
+    for position, pillar in enumerate(dataset.pillars):
+        if pillar not in ref["pillars"]:
+            line, column = located.mark("pillars", position)
+            problems.add(located.path, line, column, f"unknown pillar '{pillar}'", "use pillar ids from pillars.yml")
+    columns = set(dataset.pillars)
+
+    def check_cells(path: tuple, row) -> None:
+        if set(row.cells) != columns:
+            line, column = located.mark(*path, "cells")
+            problems.add(located.path, line, column, "cells must name each pillar column once",
+                         f"columns: {', '.join(dataset.pillars)}")
+
+    for index, row in enumerate(dataset.summary):
+        check_cells(("summary", index), row)
+        if row.region is not None and row.region not in ref["regions"]:
+            line, column = located.mark("summary", index, "region")
+            problems.add(located.path, line, column, f"unknown region '{row.region}'", "use a region id from countries.yml")
+    check_cells(("summary_total",), dataset.summary_total)
+    for table_index, table in enumerate(dataset.regions):
+        if table.region not in ref["regions"]:
+            line, column = located.mark("regions", table_index, "region")
+            problems.add(located.path, line, column, f"unknown region '{table.region}'", "use a region id from countries.yml")
+        check_cells(("regions", table_index, "printed_total"), table.printed_total)
+        for row_index, row in enumerate(table.rows):
+            path = ("regions", table_index, "rows", row_index)
+            check_cells(path, row)
+            for position, code in enumerate(row.countries):
+                if code not in ref["countries"]:
+                    line, column = located.mark(*path, "countries", position)
+                    problems.add(located.path, line, column, f"unknown country '{code}'", "use a code from countries.yml")
+            for position, cell in enumerate(row.upside_down):
+                if cell not in columns | {"total"}:
+                    line, column = located.mark(*path, "upside_down", position)
+                    problems.add(located.path, line, column, f"'{cell}' is not a column", "name a pillar id or total")
+    for check in funding_reconciliation(dataset):
+        if not check.matches:
+            line, column = located.mark("regions")
+            problems.add(located.path, line, column, f"{check.what}: {check.summed:,} vs {check.printed:,}",
+                         "a row total was misread, or needs a recorded total_correction")
+
+
 def validate(loaded: LoadedContent, problems: Problems, texts: SourceTexts | None = None) -> Knowledge | None:
     """Check all cross-file rules; return the knowledge index if nothing is wrong."""
     reference = loaded.reference
@@ -185,6 +281,12 @@ def validate(loaded: LoadedContent, problems: Problems, texts: SourceTexts | Non
                 first_place[fact.id] = (located.path, located.mark("facts", index, "id")[0])
     ref = {"countries": countries, "sources": sources, "metrics": metrics, "fact_ids": first_place}
 
+    ref["pillars"], ref["regions"] = pillars, regions
+    for located in loaded.staff_datasets:
+        _check_staff_dataset(located, ref, texts, problems)
+    for located in loaded.funding_datasets:
+        _check_funding_dataset(located, ref, texts, problems)
+
     records: list[FactRecord] = []
     for located in loaded.fact_files:
         _check_fact_file(located, pillars, problems)
@@ -209,7 +311,9 @@ def validate(loaded: LoadedContent, problems: Problems, texts: SourceTexts | Non
     return Knowledge(sources=sources, pillars=pillars, crosswalk=crosswalk, regions=regions,
                      countries=countries, metrics=metrics,
                      glossary=sorted(glossary.value.terms, key=lambda t: t.term.casefold()),
-                     facts=sorted(records, key=sort_key))
+                     facts=sorted(records, key=sort_key),
+                     staff_datasets=sorted((d.value for d in loaded.staff_datasets), key=lambda d: (d.year, d.category)),
+                     funding_datasets=[d.value for d in loaded.funding_datasets])
 
 
 def read_source_texts(sources_dir: Path, loaded: LoadedContent, problems: Problems) -> SourceTexts:
