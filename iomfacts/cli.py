@@ -51,6 +51,31 @@ def command_build(args, layout: Layout) -> int:
     return 0
 
 
+def command_bundle(args, layout: Layout) -> int:
+    from .bundle import build_bundle
+    from .docs_tree import write_tree
+    from .pipeline import generate
+    from .version import content_version
+
+    knowledge = _check(layout, args.sources)
+    if knowledge is None:
+        return 1
+    version = content_version(layout.root)
+    try:
+        write_tree(layout.docs, generate(layout, knowledge))
+        archive, site = build_bundle(layout, version, layout.root / "dist")
+    except BuildFailed as error:
+        print(f"{error}\nNo bundle was written.", file=sys.stderr)
+        return 1
+    print(f"Wrote {archive.relative_to(layout.root)} ({archive.stat().st_size / 1e6:.1f} MB); {version.label}.")
+    if args.zim:
+        from .zim import write_zim
+
+        zim = write_zim(site, archive.with_suffix(".zim"), version)
+        print(f"Wrote {zim.relative_to(layout.root)} ({zim.stat().st_size / 1e6:.1f} MB).")
+    return 0
+
+
 def command_schema(args, layout: Layout) -> int:
     from .schemas import write_schemas
 
@@ -72,15 +97,18 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     for name, helptext in (("check", "validate content/ and report every problem as file:line:col"),
                            ("build", "check, then generate the pages and build site/ with mkdocs --strict"),
-                           ("serve", "live preview: rebuild when content/ or templates/ change")):
+                           ("serve", "live preview: rebuild when content/ or templates/ change"),
+                           ("bundle", "build the offline zip for field offices into dist/")):
         sub = commands.add_parser(name, help=helptext)
         sub.add_argument("--sources", type=Path, default=None,
                          help="folder with the source texts; every quote must be found in them")
         if name == "serve":
             sub.add_argument("--address", default="127.0.0.1:8000")
+        if name == "bundle":
+            sub.add_argument("--zim", action="store_true", help="also write a ZIM file for the Kiwix reader")
     commands.add_parser("schema", help="regenerate the JSON Schemas in schemas/ from the model")
     args = parser.parse_args(argv)
     layout = Layout(args.root.resolve())
     handler = {"check": command_check, "build": command_build, "schema": command_schema,
-               "serve": command_serve}[args.command]
+               "serve": command_serve, "bundle": command_bundle}[args.command]
     return handler(args, layout)

@@ -23,6 +23,7 @@ from .pages import plan_pages
 from .problems import Problems
 from .render import render_pages
 from .validate import read_source_texts, validate
+from .version import content_version
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,8 @@ def check(layout: Layout, sources_dir: Path | None = None) -> tuple[Knowledge | 
 
 def generate(layout: Layout, knowledge: Knowledge) -> dict[str, bytes]:
     """Every file of the docs tree, in memory: pages, data exports and static assets."""
-    files = render_pages(knowledge, plan_pages(knowledge), layout.templates)
+    version = content_version(layout.root)
+    files = render_pages(knowledge, plan_pages(knowledge), layout.templates, {"version": version})
     files.update(export_files(knowledge))
     assets = layout.templates / "assets"
     for asset in sorted(assets.rglob("*")):

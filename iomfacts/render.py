@@ -170,5 +170,7 @@ def render_pages(knowledge: Knowledge, planned: list[Page], templates_dir: Path,
         template = env.get_template(page.template)
         text = template.render(k=knowledge, page=page, h=PageHelpers(knowledge, page, page_paths), paths=paths,
                                **(extra or {}), **page.context)
+        if extra and "version" in extra:  # every page says how old its data is
+            text = text.rstrip("\n") + f"\n\n{escape_markdown(extra['version'].label)}\n{{: .data-as-of }}\n"
         output[page.path] = text.encode("utf-8")
     return output

@@ -10,6 +10,7 @@ before any value is built, and remember where each value came from.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,6 +34,9 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 32
+# Beyond 2**53 a number is no longer exact in JSON readers (facts.json), and far beyond it
+# Python cannot even convert it to a float: no figure or count comes anywhere near it.
+MAX_NUMBER = 2**53
 
 Path = tuple  # a tuple of keys and list indexes, e.g. ("facts", 3, "quote")
 
@@ -66,6 +70,11 @@ _YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n", "true", "false"}
 _DATE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ].*)?\Z")
 _SEXAGESIMAL_OR_SEPARATED = re.compile(r"[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?\Z|[-+]?[0-9][0-9_]*_[0-9_]*(\.[0-9_]*)?\Z")
 _SPECIAL_FLOATS = re.compile(r"[-+]?\.(inf|Inf|INF)\Z|\.(nan|NaN|NAN)\Z")
+# What YAML refuses (control characters, reported by PyYAML without a line), and the YAML 1.1
+# line breaks NEL, LS and PS, which editors do not show as breaks: after one, every line
+# number the parser gives would be one more than the editor shows.
+_NOT_ALLOWED = re.compile("[^\x09\x0A\x0D\x20-\x7E\xA0-\u2027\u202A-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 class _Reject(Exception):
@@ -78,6 +87,25 @@ class _Reject(Exception):
 
 def _pos(mark) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1)
+
+
+def _line_column(text: str, index: int) -> tuple[int, int]:
+    """The 1-based line and column (in characters) of `text[index]`, counting breaks as YAML does."""
+    lines = _LINE_BREAK.split(text[:index])
+    return len(lines), len(lines[-1]) + 1
+
+
+def _number(text: str, line: int, column: int, kind: type) -> int | float:
+    """A plain integer or decimal, refused when too large to be a figure (or to convert)."""
+    if kind is int and len(text) > 40:  # int() refuses over 4,300 digits; all this is too large
+        value: int | float = math.inf
+    else:
+        value = kind(text)
+    if not math.isfinite(value) or abs(value) > MAX_NUMBER:
+        shown = text if len(text) <= 24 else f"{text[:12]}...{text[-6:]}, {len(text)} characters,"
+        raise _Reject(line, column, f"number {shown} is too large: the limit is {MAX_NUMBER:,}",
+                      "check the number; write large amounts with `scale: million` or `scale: billion`")
+    return value
 
 
 def _plain_scalar(text: str, line: int, column: int) -> Any:
@@ -97,9 +125,9 @@ def _plain_scalar(text: str, line: int, column: int) -> Any:
         raise _Reject(line, column, f"number '{text}' has a leading zero (YAML 1.1 reads it as octal)",
                       "remove the leading zero, or quote it if it is a code")
     if _INT.match(text):
-        return int(text)
+        return _number(text, line, column, int)
     if _FLOAT.match(text):
-        return float(text)
+        return _number(text, line, column, float)
     if _DATE.match(text):
         raise _Reject(line, column, f"unquoted date '{text}' would be read as a timestamp",
                       f"write it in quotes: \"{text}\"")
@@ -160,6 +188,12 @@ class _Builder:
             if not event.style:  # plain: unquoted and not a block scalar (C parser gives "")
                 line, column = _pos(event.start_mark)
                 return _plain_scalar(event.value, line, column)
+            escaped = _NOT_ALLOWED.search(event.value)  # "\0", "\e", "\u2028" in double quotes
+            if escaped:
+                line, column = _pos(event.start_mark)
+                code = ord(escaped.group())
+                raise _Reject(line, column, f"escaped invisible character U+{code:04X} is not allowed",
+                              "remove the escape, such as \\0, \\e or \\u2028, from the quoted text")
             return event.value
         if isinstance(event, yaml.SequenceStartEvent):
             items = []
@@ -202,19 +236,26 @@ def read_yaml(raw: bytes, display: str, problems: Problems) -> Document | None:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        before = raw[: error.start]
-        line = before.count(b"\n") + 1
-        column = error.start - (before.rfind(b"\n") + 1) + 1
+        before = raw[: error.start].decode("utf-8", errors="replace")  # valid up to the error
+        line, column = _line_column(before, len(before))
         problems.add(display, line, column, f"invalid UTF-8 byte 0x{raw[error.start]:02x}",
                      "save the file as UTF-8")
         return None
     if not text.strip():
         problems.add(display, 1, 1, "file is empty", "add the content, or delete the file")
         return None
+    character = _NOT_ALLOWED.search(text)
+    if character:
+        line, column = _line_column(text, character.start())
+        code = ord(character.group())
+        what = "line separator" if code in (0x85, 0x2028, 0x2029) else "control character"
+        problems.add(display, line, column, f"invisible {what} U+{code:04X} is not allowed",
+                     "delete it; most editors do not show it, and a space or a new line may be meant")
+        return None
     tab = re.search(r"^( *)\t", text, re.MULTILINE)
     if tab:
-        line = text.count("\n", 0, tab.start()) + 1
-        problems.add(display, line, len(tab.group(1)) + 1, "tab character used for indentation",
+        line, column = _line_column(text, tab.end() - 1)
+        problems.add(display, line, column, "tab character used for indentation",
                      "indent with spaces only")
         return None
     try:

@@ -62,7 +62,7 @@ def _check_countries(located: Located, regions: dict, problems: Problems) -> dic
 
 
 def _check_crosswalk(located: Located, pillars: dict, problems: Problems) -> None:
-    covered: dict[tuple[str, int], str] = {}
+    covered: list[tuple[str, int, int, str]] = []  # (part, first, last, entry id)
     for index, entry in enumerate(located.value.crosswalk):
         part = pillars.get(entry.part)
         if part is None or part.framework != "ar2020":
@@ -76,14 +76,17 @@ def _check_crosswalk(located: Located, pillars: dict, problems: Problems) -> Non
                 problems.add(located.path, line, column, f"'{target}' is not a MiGOF-side pillar",
                              "map to p1..p3, o1..o3, oe or overview")
         if entry.paragraphs:
-            for paragraph in range(entry.paragraphs[0], entry.paragraphs[1] + 1):
-                if (entry.part, paragraph) in covered:
-                    line, column = located.mark("crosswalk", index, "paragraphs")
-                    problems.add(located.path, line, column,
-                                 f"paragraph {paragraph} is also in crosswalk entry '{covered[(entry.part, paragraph)]}'",
-                                 "make the paragraph ranges not overlap")
-                    break
-                covered[(entry.part, paragraph)] = entry.id
+            # Compare ranges, not each paragraph: [1, 1000000000] must not take minutes.
+            first, last = entry.paragraphs
+            overlaps = [(max(first, other_first), other_id) for other_part, other_first, other_last, other_id in covered
+                        if other_part == entry.part and other_first <= last and first <= other_last]
+            if overlaps:
+                paragraph, other_id = min(overlaps, key=lambda overlap: overlap[0])  # the earliest entry
+                line, column = located.mark("crosswalk", index, "paragraphs")
+                problems.add(located.path, line, column,
+                             f"paragraph {paragraph} is also in crosswalk entry '{other_id}'",
+                             "make the paragraph ranges not overlap")
+            covered.append((entry.part, first, last, entry.id))
 
 
 def _check_fact_file(located: Located, pillars: dict, problems: Problems) -> None:

@@ -1,0 +1,148 @@
+"""The measured work, run in a fresh interpreter per measurement (see run.py).
+
+    python bench/worker.py generate ROOT CODE [--edit-file F --edit-id ID --edit-old S]
+    python bench/worker.py floor ROOT OUT MANIFEST
+
+`generate` runs the generator's own stages on the checkout at ROOT (importing `iomfacts` from
+CODE) exactly as `build_site.py build` does before MkDocs: load_content -> validate (+ the nav
+check) -> plan_pages -> render_pages/exports -> write_tree into an empty build/docs. With
+--edit-* it then changes one fact's statement and re-runs check + generate + write_tree in
+the same process, as the live preview does, counting the files rewritten. `floor` parses the
+same YAML files with PyYAML's C loader and writes as many files of the same sizes as the
+generator wrote. Each prints one JSON object; peak RSS comes from resource.getrusage.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def generate(root: Path, code: Path, edit: dict | None) -> dict:
+    sys.path.insert(0, str(code))
+    from iomfacts.docs_tree import write_tree
+    from iomfacts.knowledge import Knowledge
+    from iomfacts.load import load_content
+    from iomfacts.navigation import check_navigation
+    from iomfacts.pages import plan_pages
+    from iomfacts.pipeline import Layout, check, generate as generate_files
+    from iomfacts.problems import Problems
+    from iomfacts.validate import validate
+
+    layout = Layout(root)
+    result: dict = {}
+    t0 = time.perf_counter()
+    problems = Problems()
+    loaded = load_content(layout.content, layout.root, problems)
+    t1 = time.perf_counter()
+    knowledge = validate(loaded, problems, None)
+    t2 = time.perf_counter()
+    if knowledge is None:
+        return {"error": "check failed", "problems": [str(p) for p in list(problems)[:20]]}
+    check_navigation(layout, plan_pages(knowledge), problems)
+    t3 = time.perf_counter()
+    if problems:
+        return {"error": "check failed", "problems": [str(p) for p in list(problems)[:20]]}
+    # The index on its own: the Knowledge object (built at the end of validate) and the page
+    # plan, rebuilt from the same validated parts. Part of load_validate_s, reported apart.
+    i0 = time.perf_counter()
+    fields = {name: getattr(knowledge, name) for name in (
+        "sources", "pillars", "crosswalk", "regions", "countries", "metrics", "glossary", "facts",
+        "staff_datasets", "funding_datasets")}
+    Knowledge(**fields)
+    planned = plan_pages(knowledge)
+    i1 = time.perf_counter()
+    files = generate_files(layout, knowledge)
+    t4 = time.perf_counter()
+    changed = write_tree(layout.docs, files)
+    t5 = time.perf_counter()
+    result.update(
+        facts=len(knowledge.facts),
+        load_s=round(t1 - t0, 3),
+        validate_s=round(t2 - t1, 3),
+        nav_check_s=round(t3 - t2, 3),
+        load_validate_s=round(t3 - t0, 3),
+        index_s=round(i1 - i0, 3),
+        render_s=round(t4 - i1, 3),
+        write_s=round(t5 - t4, 3),
+        generate_s=round(t5 - t0 - (i1 - i0), 3),
+        pages=sum(1 for p in planned),
+        docs_files=len(files),
+        docs_bytes=sum(len(data) for data in files.values()),
+        files_written=len(changed),
+        country_pages=sum(1 for p in planned if p.path.startswith("countries/") and p.path != "countries/index.md"),
+        manifest=sorted((path, len(data)) for path, data in files.items()),
+    )
+    result["peak_mb"] = round(_peak_mb(), 1)
+    if edit:
+        file = Path(edit["file"])
+        text = file.read_text(encoding="utf-8")
+        old = json.dumps(edit["old"], ensure_ascii=False)
+        new = json.dumps(edit["old"].rstrip(".") + " (edited for the benchmark).", ensure_ascii=False)
+        assert text.count(old) == 1, "edit target not found once"
+        file.write_text(text.replace(old, new), encoding="utf-8")
+        e0 = time.perf_counter()
+        knowledge, problems = check(layout, None)
+        e1 = time.perf_counter()
+        if knowledge is None:
+            return {**result, "error": "edit check failed", "problems": [str(p) for p in list(problems)[:20]]}
+        files = generate_files(layout, knowledge)
+        e2 = time.perf_counter()
+        changed = write_tree(layout.docs, files)
+        e3 = time.perf_counter()
+        result.update(edit_s=round(e3 - e0, 3), edit_check_s=round(e1 - e0, 3),
+                      edit_generate_s=round(e2 - e1, 3), edit_write_s=round(e3 - e2, 3),
+                      edit_files_rewritten=len(changed), edit_rewritten=changed)
+    return result
+
+
+def floor(root: Path, out: Path, manifest: list) -> dict:
+    import yaml
+
+    content = root / "content"
+    files = sorted(p for p in content.rglob("*.yml") if p.is_file())
+    t0 = time.perf_counter()
+    parsed = [yaml.load(p.read_bytes(), Loader=yaml.CSafeLoader) for p in files]
+    t1 = time.perf_counter()
+    out.mkdir(parents=True, exist_ok=True)
+    filler = b"# Facts\n\n" + b"Lorem ipsum dolor sit amet, consectetur adipiscing elit.\n" * 64
+    for relative, size in manifest:
+        target = out / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        data = (filler * (size // len(filler) + 1))[:size]
+        target.write_bytes(data)
+    t2 = time.perf_counter()
+    return {"floor_parse_s": round(t1 - t0, 3), "floor_write_s": round(t2 - t1, 3),
+            "floor_s": round(t2 - t0, 3), "floor_yaml_files": len(parsed),
+            "floor_bytes": sum(size for _, size in manifest), "floor_files": len(manifest),
+            "floor_peak_mb": round(_peak_mb(), 1)}
+
+
+def main(argv: list[str]) -> int:
+    mode = argv[0]
+    if mode == "generate":
+        root, code = Path(argv[1]), Path(argv[2])
+        edit = None
+        if "--edit-file" in argv:
+            edit = {"file": argv[argv.index("--edit-file") + 1], "old": argv[argv.index("--edit-old") + 1]}
+        result = generate(root, code, edit)
+    elif mode == "floor":
+        root, out, manifest = Path(argv[1]), Path(argv[2]), json.loads(Path(argv[3]).read_text())
+        result = floor(root, out, manifest)
+    else:
+        raise SystemExit(f"unknown mode {mode}")
+    sys.stdout.write(json.dumps(result) + "\n")
+    sys.stdout.flush()
+    os._exit(0)  # skip freeing a large heap at exit: it is not part of the measured work
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,127 @@
+"""The offline bundle for field offices: one zip of the site that works opened from disk.
+
+Built from the same generated docs tree as the website, with mkdocs.offline.yml (Material's
+offline plugin, links to .html files, our own local Web Worker shim for search). Before the
+zip is written, every page is checked: no script, stylesheet, image or frame may point at
+the network. The zip is deterministic (sorted entries, fixed timestamps).
+"""
+
+from __future__ import annotations
+
+import html.parser
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from .pipeline import BuildFailed, Layout
+from .version import ContentVersion
+
+BUNDLE_NAME = "iom-annual-reports"
+HOW_TO_OPEN = """\
+IOM annual reports: facts and figures (offline copy)
+=====================================================
+
+{label}.
+
+How to open it
+--------------
+1. Unzip this file into a folder (on Windows: right-click, "Extract All").
+2. Open the folder and double-click "index.html". It opens in your web browser.
+3. Everything works without an internet connection, including the search box at the top.
+
+Links to the official documents (marked with an arrow) need an internet connection; all
+other links stay inside this copy.
+
+To print a country page, open it and use the browser's Print command: the menus and the
+search box are left out of the printout.
+
+A newer copy may exist: check the date above against the one on the website.
+"""
+
+# Elements whose URL attribute the browser fetches by itself when the page loads.
+_FETCHED = {"script": "src", "link": "href", "img": "src", "iframe": "src", "source": "src",
+            "video": "src", "audio": "src", "embed": "src", "object": "data"}
+
+
+class _NetworkReferences(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attribute = _FETCHED.get(tag)
+        for name, value in attrs:
+            if not value or name not in (attribute, "srcset"):
+                continue
+            candidates = [part.split()[0] for part in value.split(",") if part.strip()] if name == "srcset" else [value]
+            if any(url.strip().lower().startswith(("http:", "https:", "//")) for url in candidates):
+                self.found.append(f"<{tag} {name}={value!r}>")
+
+
+def network_references(html_text: str) -> list[str]:
+    """Elements that would make the browser fetch something from the network."""
+    parser = _NetworkReferences()
+    parser.feed(html_text)
+    return parser.found
+
+
+def run_offline_mkdocs(layout: Layout, output: Path) -> None:
+    config = layout.root / "mkdocs.offline.yml"
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(config),
+               "--site-dir", str(output)]
+    result = subprocess.run(command, cwd=layout.root, capture_output=True, text=True,
+                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    if result.returncode != 0:
+        lines = (result.stderr + result.stdout).splitlines()
+        reasons = [line for line in lines if line.startswith(("WARNING", "ERROR", "Aborted"))]
+        raise BuildFailed("offline mkdocs build failed:\n" + "\n".join(reasons or lines[-20:]))
+
+
+def check_offline_site(site: Path) -> None:
+    problems = []
+    for page in sorted(site.rglob("*.html")):
+        for reference in network_references(page.read_text(encoding="utf-8")):
+            problems.append(f"{page.relative_to(site)}: {reference}")
+    if problems:
+        raise BuildFailed("the offline site would fetch from the network:\n" + "\n".join(problems[:20]))
+
+
+def write_zip(site: Path, target: Path, readme: str) -> None:
+    """A reproducible zip: sorted entries under one folder, fixed timestamps and permissions."""
+    folder = target.stem
+    temporary = target.with_name(target.name + ".tmp")
+    with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        def add(name: str, data: bytes) -> None:
+            info = zipfile.ZipInfo(f"{folder}/{name}", date_time=(1980, 1, 1, 0, 0, 0))
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
+
+        add("HOW-TO-OPEN.txt", readme.encode("utf-8"))
+        for path in sorted(site.rglob("*")):
+            # Pages opened from disk read the index from search_index.js; browsers refuse to
+            # fetch the JSON copy over file://, so it would only double the download.
+            if path.is_file() and path.relative_to(site).as_posix() != "search/search_index.json":
+                add(path.relative_to(site).as_posix(), path.read_bytes())
+    os.replace(temporary, target)
+
+
+def build_bundle(layout: Layout, version: ContentVersion, dist: Path) -> tuple[Path, Path]:
+    """Build the offline site from the current docs tree and zip it; return (zip, site folder)."""
+    site = layout.root / "build" / "offline-site"
+    staging = site.with_name(site.name + f".tmp-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        run_offline_mkdocs(layout, staging)
+        check_offline_site(staging)
+        shutil.rmtree(site, ignore_errors=True)
+        os.replace(staging, site)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    dist.mkdir(parents=True, exist_ok=True)
+    target = dist / f"{BUNDLE_NAME}-offline-{version.iso_date}.zip"
+    write_zip(site, target, HOW_TO_OPEN.format(label=version.label))
+    return target, site
