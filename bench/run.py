@@ -30,6 +30,7 @@ No timing is asserted: the numbers are for BENCHMARKS.md.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -277,6 +278,14 @@ def run_variants(root: Path, timeout: float, names: list[str]) -> dict:
     return results
 
 
+def tree_hash(folder: Path, pattern: str) -> str:
+    """A short hash of the files the run used (the repository changes under the benchmark)."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob(pattern)):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 # --- one size -------------------------------------------------------------------------------
 
 def prepare(root: Path, code: Path, facts: int, countries_limit: int | None = None, datasets: bool = True):
@@ -316,6 +325,8 @@ def run_size(facts: int, args, work: Path, hugo: Path | None) -> dict:
                     "pillars": len(generated.pillars), "fact_files": generated.files}
     if code != REPO:
         result["code"] = str(code)
+    result["code_sha"] = tree_hash(code / "iomfacts", "*.py")
+    result["templates_sha"] = tree_hash(code / "templates", "*.j2")
 
     log("  generator: check + generate + write_tree")
     gen = run_generator(root, code, generated, args.edit, args.timeout)

@@ -75,9 +75,68 @@ def sources_json(knowledge: Knowledge) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
+STAFF_COLUMNS = ["dataset", "year", "category", "source_document", "source_section", "nationality",
+                 "printed_name", "member_state", "status", "total", "women", "men", "grades", "note"]
+FUNDING_COLUMNS = ["dataset", "year", "region", "row", "countries", "shared"] + [
+    "p1-standards", "p2-evidence", "p3-partnerships", "o1-socioeconomic", "o2-crises", "o3-safe-migration"] + [
+    "total", "cells_add_up", "cells_sum", "upside_down", "total_as_printed", "correction_reason", "note"]
+
+
+def _csv(columns: list[str], rows: list[dict]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({key: "" if value is None else value for key, value in row.items()})
+    return buffer.getvalue().encode("utf-8")
+
+
+def staff_csv(knowledge: Knowledge) -> bytes:
+    """One line per nationality row of every staff annex; unreadable rows say so."""
+    lines = []
+    for dataset in knowledge.staff_datasets:
+        common = dict(dataset=dataset.id, year=dataset.year, category=dataset.category,
+                      source_document=dataset.source.document, source_section=dataset.source.section)
+        for row in dataset.rows:
+            lines.append({**common, "nationality": row.nationality, "printed_name": row.printed_name,
+                          "member_state": str(row.member_state).lower(), "status": "read",
+                          "total": row.total, "women": row.women, "men": row.men,
+                          "grades": json.dumps(row.grades, sort_keys=True) if row.grades else "",
+                          "note": row.note})
+        for lost in dataset.unusable:
+            lines.append({**common, "nationality": lost.nationality, "printed_name": lost.printed_name,
+                          "member_state": "", "status": "unreadable", "total": None, "women": None,
+                          "men": None, "grades": "", "note": lost.reason})
+    return _csv(STAFF_COLUMNS, lines)
+
+
+def funding_csv(knowledge: Knowledge) -> bytes:
+    """One line per row of every regional funding table, with its consistency flag."""
+    from .datasets import cells_add_up, cells_sum
+
+    lines = []
+    for dataset in knowledge.funding_datasets:
+        for table in dataset.regions:
+            for row in table.rows:
+                correction = row.total_correction
+                lines.append({"dataset": dataset.id, "year": dataset.year, "region": table.region,
+                              "row": row.label, "countries": ";".join(row.countries),
+                              "shared": str(len(row.countries) > 1).lower(), **row.cells, "total": row.total,
+                              "cells_add_up": str(cells_add_up(row)).lower(), "cells_sum": cells_sum(row),
+                              "upside_down": ";".join(row.upside_down),
+                              "total_as_printed": correction.printed if correction else None,
+                              "correction_reason": correction.reason if correction else None, "note": row.note})
+    return _csv(FUNDING_COLUMNS, lines)
+
+
 def export_files(knowledge: Knowledge) -> dict[str, bytes]:
-    return {
+    files = {
         "data/facts.json": facts_json(knowledge),
         "data/facts.csv": facts_csv(knowledge),
         "data/sources.json": sources_json(knowledge),
     }
+    if knowledge.staff_datasets:
+        files["data/staff-by-nationality.csv"] = staff_csv(knowledge)
+    if knowledge.funding_datasets:
+        files["data/funding-requirements.csv"] = funding_csv(knowledge)
+    return files

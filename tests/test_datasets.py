@@ -98,3 +98,25 @@ rows:
     assert result.returncode == 1
     assert "ar-2017-annex-x.yml:12:72: Kenya: women 1 + men 1 != total 3" in result.stderr
     assert "ar-2017-annex-x.yml:10:16: rows do not add up to the printed men: 2 vs 3" in result.stderr
+
+
+def test_dataset_exports_flag_inconsistent_rows_and_unreadable_rows():
+    import csv
+    import io
+
+    from iomfacts.exports import funding_csv, staff_csv
+    from iomfacts.pipeline import Layout, check
+
+    knowledge, problems = check(Layout(REPO))
+    assert not problems
+    funding = list(csv.DictReader(io.StringIO(funding_csv(knowledge).decode())))
+    cyprus = next(row for row in funding if row["row"] == "Cyprus")
+    assert cyprus["cells_add_up"] == "false" and cyprus["cells_sum"] != cyprus["total"]
+    car = next(row for row in funding if row["countries"] == "CAF")
+    assert (car["total"], car["total_as_printed"]) == ("56000000", "26,000,000")
+    group = next(row for row in funding if row["countries"].count(";") == 2 and "MDG" in row["countries"])
+    assert group["shared"] == "true"
+    staff = list(csv.DictReader(io.StringIO(staff_csv(knowledge).decode())))
+    unreadable = [row for row in staff if row["status"] == "unreadable"]
+    assert unreadable and all(row["total"] == "" and row["note"] for row in unreadable)
+    assert {row["dataset"] for row in staff} >= {"ar-2017-annex-iv", "ar-2018-annex-iii", "ar-2020-annex-ii"}
