@@ -194,7 +194,9 @@ def _check_staff_dataset(located: Located, ref: dict, texts: SourceTexts | None,
                    "remove the grades, or set grades_ingested: true")
         for grade in row.grades:
             if grade not in dataset.grades:
-                report(("grades", grade), f"unknown grade column '{grade}'", f"grades: {', '.join(dataset.grades)}")
+                line, column = located.mark("rows", index, "grades", grade, key=True)  # the grade, not its count
+                problems.add(located.path, line, column, f"unknown grade column '{grade}'",
+                             f"grades: {', '.join(dataset.grades)}")
         for message in staff_row_problems(row):
             report(("total",), f"{row.printed_name}: {message}",
                    "check the cells against the source; a row that cannot be made consistent belongs in `unusable`")

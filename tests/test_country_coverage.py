@@ -1,0 +1,52 @@
+"""Every country a document's narrative names has at least one fact from that document."""
+
+import re
+
+import pytest
+import yaml
+
+from conftest import REPO, SEEDS
+
+# Where each document's narrative is, in lines of its extracted text: tables and annexes
+# name every nationality and are covered by the datasets instead.
+NARRATIVE = {
+    "ar-2017": ("001_7e58504a05598c70.txt", lambda lines: lines[: next(
+        i for i, line in enumerate(lines) if line.startswith("Global events and IOM highlights"))]),
+    "dg-108": ("004_33012d099953bfe8.txt", lambda lines: lines),
+    "ar-2018": ("000_ad77728fd9785e18.txt", lambda lines: lines[105:875]),
+    "mi-2019": ("002_2656cc557c4ce591.txt", lambda lines: lines[47:63] + lines[325:1726]),
+    "ar-2020": ("003_12886108c95c75e7.txt", lambda lines: lines[129:885]),
+}
+# Other names the documents use, and names that must not match a longer one.
+ALIASES = {
+    "TUR": ["Turkey", "Türkiye"], "SWZ": ["Swaziland", "Eswatini"],
+    "MKD": ["North Macedonia", "former Yugoslav Republic of Macedonia"], "SYR": ["Syrian Arab Republic", "Syria"],
+    "IRN": ["Iran"], "VEN": ["Venezuela"], "BOL": ["Bolivia"], "LAO": ["Lao People"],
+    "USA": ["United States"], "GBR": ["United Kingdom"], "KOR": ["Republic of Korea"],
+    "MDA": ["Republic of Moldova"], "TZA": ["United Republic of Tanzania"], "CIV": ["Côte d", "Cote d"],
+    "FSM": ["Micronesia"], "CZE": ["Czechia", "Czech Republic"], "VNM": ["Viet Nam"], "RUS": ["Russian Federation"],
+}
+PATTERNS = {
+    "NER": r"\bNiger(?!ia)\b", "GIN": r"(?<!Papua New )(?<!Equatorial )\bGuinea\b(?!-Bissau)",
+    "SDN": r"(?<!South )\bSudan\b", "COG": r"(?<!Democratic Republic of the )\bCongo\b", "DMA": r"\bDominica\b",
+    "TCD": r"(?<!Lake )\bChad\b", "COD": r"Democratic Republic of the Congo",
+}
+
+
+@pytest.mark.skipif(not SEEDS.exists(), reason="the source texts are not beside the repository")
+@pytest.mark.parametrize("source", sorted(NARRATIVE))
+def test_every_country_named_in_the_narrative_has_a_fact_from_that_document(source):
+    filename, narrative = NARRATIVE[source]
+    text = " ".join(" ".join(narrative((SEEDS / filename).read_text(encoding="utf-8").split("\n"))).split())
+    countries = yaml.safe_load((REPO / "content/countries.yml").read_text())["countries"]
+    named_by_facts = {code for path in (REPO / "content/facts").glob("*/*.yml")
+                      for fact in yaml.safe_load(path.read_text())["facts"]
+                      if fact["source"]["document"] == source for code in fact["countries"]}
+    missing = []
+    for country in countries:
+        code = country["code"]
+        patterns = [PATTERNS[code]] if code in PATTERNS else [
+            rf"\b{re.escape(name)}\b" for name in [country["name"], *ALIASES.get(code, [])]]
+        if any(re.search(pattern, text) for pattern in patterns) and code not in named_by_facts:
+            missing.append(f"{code} {country['name']}")
+    assert missing == [], f"{source} names these countries but no fact from it does"
