@@ -21,18 +21,22 @@ def _report(problems: Problems) -> None:
     print(f"{count} problem{'s' if count != 1 else ''} found; nothing was built.", file=sys.stderr)
 
 
-def _check(layout: Layout, sources: Path | None):
-    knowledge, problems = check(layout, sources)
+def _check(layout: Layout, sources: Path | None, skip_missing_texts: bool = False):
+    knowledge, problems = check(layout, sources, skip_missing_texts)
     if problems:
         _report(problems)
     return knowledge
 
 
 def command_check(args, layout: Layout) -> int:
-    knowledge = _check(layout, args.sources)
+    knowledge = _check(layout, args.sources, args.skip_missing_texts)
     if knowledge is None:
         return 1
-    quotes = "all quotes found in the source texts" if args.sources else "quotes not verified (no --sources)"
+    if args.sources and args.skip_missing_texts:
+        present = sorted(s.id for s in knowledge.sources.values() if (args.sources / s.text_file).exists())
+        quotes = f"quotes verified for {', '.join(present) or 'no document'} (others have no text)"
+    else:
+        quotes = "all quotes found in the source texts" if args.sources else "quotes not verified (no --sources)"
     print(f"OK: {len(knowledge.facts)} facts, {len(knowledge.countries_with_facts)} countries, "
           f"{len(knowledge.metrics)} metrics; {quotes}.")
     return 0
@@ -76,6 +80,36 @@ def command_bundle(args, layout: Layout) -> int:
     return 0
 
 
+def command_diff(args, layout: Layout) -> int:
+    from .content_diff import DiffFailed, diff_against, to_markdown
+
+    try:
+        diff = diff_against(layout.root, args.base)
+    except DiffFailed as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(to_markdown(diff, args.base), end="")
+    return 0
+
+
+def command_fetch_sources(args, layout: Layout) -> int:
+    from .load import load_content
+    from .problems import Problems
+    from .source_texts import fetch_source_texts
+
+    problems = Problems()
+    loaded = load_content(layout.content, layout.root, problems)
+    if "sources" not in loaded.reference:
+        _report(problems)
+        return 1
+    ready, unavailable = fetch_source_texts(list(loaded.reference["sources"].value.sources), args.folder)
+    for line in ready:
+        print(f"ready: {line}")
+    for line in unavailable:
+        print(f"unavailable: {line}", file=sys.stderr)
+    return 0 if not unavailable or args.allow_missing else 1
+
+
 def command_schema(args, layout: Layout) -> int:
     from .schemas import write_schemas
 
@@ -102,13 +136,22 @@ def main(argv: list[str] | None = None) -> int:
         sub = commands.add_parser(name, help=helptext)
         sub.add_argument("--sources", type=Path, default=None,
                          help="folder with the source texts; every quote must be found in them")
+        sub.add_argument("--skip-missing-texts", action="store_true",
+                         help="with --sources: verify quotes only for documents whose text is in the folder")
         if name == "serve":
             sub.add_argument("--address", default="127.0.0.1:8000")
         if name == "bundle":
             sub.add_argument("--zim", action="store_true", help="also write a ZIM file for the Kiwix reader")
     commands.add_parser("schema", help="regenerate the JSON Schemas in schemas/ from the model")
+    fetch = commands.add_parser("fetch-sources", help="download the source PDFs and extract their text into a folder")
+    fetch.add_argument("folder", type=Path)
+    fetch.add_argument("--allow-missing", action="store_true",
+                       help="exit 0 even if some documents have no URL or cannot be fetched")
+    diff = commands.add_parser("diff", help="facts added, changed and removed since a git revision, as Markdown")
+    diff.add_argument("base", help="a git revision, e.g. origin/main")
     args = parser.parse_args(argv)
     layout = Layout(args.root.resolve())
     handler = {"check": command_check, "build": command_build, "schema": command_schema,
-               "serve": command_serve, "bundle": command_bundle}[args.command]
+               "serve": command_serve, "bundle": command_bundle, "diff": command_diff,
+               "fetch-sources": command_fetch_sources}[args.command]
     return handler(args, layout)

@@ -57,10 +57,16 @@ class BuildFailed(Exception):
     """A stage after checking failed; the message says which and why."""
 
 
-def check(layout: Layout, sources_dir: Path | None = None) -> tuple[Knowledge | None, Problems]:
+def check(layout: Layout, sources_dir: Path | None = None,
+          skip_missing_texts: bool = False) -> tuple[Knowledge | None, Problems]:
     problems = Problems()
     loaded = load_content(layout.content, layout.root, problems)
-    texts = read_source_texts(sources_dir, loaded, problems) if sources_dir is not None else None
+    texts = None
+    if sources_dir is not None:
+        text_problems = Problems()
+        texts = read_source_texts(sources_dir, loaded, text_problems)
+        if not skip_missing_texts:  # otherwise the quotes of absent documents go unverified
+            problems.extend(text_problems)
     knowledge = validate(loaded, problems, texts)
     if knowledge is not None:
         check_navigation(layout, plan_pages(knowledge), problems)

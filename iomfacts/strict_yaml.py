@@ -146,9 +146,11 @@ class _Builder:
     def __init__(self, parser):
         self.parser = parser
         self.doc = Document(None)
+        self.last_event = None  # to explain a syntax error found just after it
 
     def next_event(self):
         event = self.parser.get_event()
+        self.last_event = event
         anchor = getattr(event, "anchor", None)
         if isinstance(event, yaml.AliasEvent) or anchor is not None:
             # Refusing at the first anchor means a billion-laughs file costs nothing.
@@ -258,16 +260,29 @@ def read_yaml(raw: bytes, display: str, problems: Problems) -> Document | None:
         problems.add(display, line, column, "tab character used for indentation",
                      "indent with spaces only")
         return None
+    builder = None
     try:
-        return _Builder(_Parser(text)).build()
+        builder = _Builder(_Parser(text))
+        return builder.build()
     except _Reject as reject:
         problems.add(display, reject.line, reject.column, reject.message, reject.fix)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = " ".join(part for part in (error.context, error.problem) if part)
-        problems.add(display, line, column, f"YAML syntax error: {what}",
-                     "check indentation, colons and quotes on this line and the one before")
+        fix = "check indentation, colons and quotes on this line and the one before"
+        # A quote left open swallows the lines after it, and YAML only fails where the text
+        # stops fitting, possibly many lines further on: point at the opening quote instead.
+        last = builder.last_event if builder else None
+        if error.context == "while scanning a quoted scalar" and error.context_mark:
+            line, column = _pos(error.context_mark)
+            what, fix = f"the quoted text starting here is not closed: {error.problem}", "add the closing quote"
+        elif (isinstance(last, yaml.ScalarEvent) and last.style in ("'", '"') and mark
+              and last.start_mark.line < last.end_mark.line == mark.line):
+            what = f"the quoted text starting here runs on to line {line}, where YAML fails: {what}"
+            line, column = _pos(last.start_mark)
+            fix = "a closing quote is probably missing on this line"
+        problems.add(display, line, column, f"YAML syntax error: {what}", fix)
     except yaml.YAMLError as error:  # pragma: no cover - reader errors without marks
         problems.add(display, 1, 1, f"YAML error: {error}", "check the file's syntax")
     return None
