@@ -98,6 +98,7 @@ def run_measured(command: list[str], cwd: Path, timeout: float, env: dict | None
         out.seek(0)
         err.seek(0)
         return {"wall_s": round(wall, 3), "rc": process.returncode, "timed_out": timed_out,
+                "cpu_s": round(usage.ru_utime + usage.ru_stime, 3),
                 "peak_mb": round(usage.ru_maxrss / 1024, 1),
                 "stdout": out.read().decode("utf-8", "replace"),
                 "stderr": err.read().decode("utf-8", "replace")}
@@ -141,7 +142,8 @@ def hugo_build(root: Path, binary: Path, timeout: float) -> dict:
     command = [str(binary), "build", "--quiet", "--source", str(site), "--destination", str(public),
                "--cacheDir", str(root / "hugo-cache"), "--noBuildLock"]
     run = run_measured(command, site, timeout)
-    result = {"hugo_s": run["wall_s"] if run["rc"] == 0 else None, "hugo_peak_mb": run["peak_mb"],
+    result = {"hugo_s": run["wall_s"] if run["rc"] == 0 else None, "hugo_cpu_s": run["cpu_s"],
+              "hugo_peak_mb": run["peak_mb"],
               "hugo_rc": run["rc"], "hugo_timed_out": run["timed_out"]}
     if run["rc"] != 0:
         result["hugo_error"] = (run["stderr"] + run["stdout"])[-1500:]
@@ -216,7 +218,8 @@ def mkdocs_build(root: Path, config: Path, site: Path, timeout: float, strict: b
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     run = run_measured(command, root, timeout, env)
     warnings = [line for line in (run["stderr"] + run["stdout"]).splitlines() if line.startswith("WARNING")]
-    return {"seconds": run["wall_s"], "rc": run["rc"], "timed_out": run["timed_out"], "peak_mb": run["peak_mb"],
+    return {"seconds": run["wall_s"], "cpu_s": run["cpu_s"], "rc": run["rc"], "timed_out": run["timed_out"],
+            "peak_mb": run["peak_mb"],
             "warnings": len(warnings), "first_warnings": warnings[:5],
             "tail": (run["stderr"] + run["stdout"])[-1500:] if run["rc"] else ""}
 
@@ -225,6 +228,7 @@ def mkdocs_build(root: Path, config: Path, site: Path, timeout: float, strict: b
 
 def _variant(config: dict, name: str) -> dict:
     config = json.loads(json.dumps(config))  # deep copy
+    config["strict"] = False  # variants may warn (e.g. anchors set by attr_list); time them all
     theme = config.setdefault("theme", {})
     features = theme.get("features", [])
     extensions = config.get("markdown_extensions", [])
@@ -266,7 +270,8 @@ def run_variants(root: Path, timeout: float, names: list[str]) -> dict:
         site = root / f"site-{name}"
         log(f"  mkdocs variant {name}")
         build = mkdocs_build(root, path, site, timeout, strict=False)
-        entry = {"mkdocs_s": build["seconds"] if build["rc"] == 0 else None, "peak_mb": build["peak_mb"],
+        entry = {"mkdocs_s": build["seconds"] if build["rc"] == 0 else None, "cpu_s": build["cpu_s"],
+                 "peak_mb": build["peak_mb"],
                  "warnings": build["warnings"], "rc": build["rc"]}
         if build["rc"] == 0:
             stats = site_stats(site)
@@ -313,6 +318,7 @@ def run_generator(root: Path, code: Path, generated, edit: bool, timeout: float)
     if "error" in result:
         raise RuntimeError(f"generator: {result['error']}: {result.get('problems')}")
     result["generate_wall_s"] = run["wall_s"]
+    result["generate_process_cpu_s"] = run["cpu_s"]
     return result
 
 
@@ -347,6 +353,7 @@ def run_size(facts: int, args, work: Path, hugo: Path | None) -> dict:
     floor = json.loads(floor_run["stdout"].strip().splitlines()[-1])
     shutil.rmtree(root / "floor-out", ignore_errors=True)
     result.update(floor)
+    result["floor_process_cpu_s"] = floor_run["cpu_s"]
     result["generate_vs_floor"] = round(result["generate_s"] / floor["floor_s"], 1) if floor["floor_s"] else None
     log(f"  floor_s={floor['floor_s']} (parse {floor['floor_parse_s']}, write {floor['floor_write_s']})")
 
@@ -354,7 +361,8 @@ def run_size(facts: int, args, work: Path, hugo: Path | None) -> dict:
         log(f"  mkdocs build --strict (time limit {args.mkdocs_timeout:.0f}s)")
         site = root / "site"
         build = mkdocs_build(root, root / "mkdocs.yml", site, args.mkdocs_timeout)
-        result.update(mkdocs_s=build["seconds"] if build["rc"] == 0 else None, mkdocs_peak_mb=build["peak_mb"],
+        result.update(mkdocs_s=build["seconds"] if build["rc"] == 0 else None, mkdocs_cpu_s=build["cpu_s"],
+                      mkdocs_peak_mb=build["peak_mb"],
                       mkdocs_rc=build["rc"], mkdocs_timed_out=build["timed_out"], mkdocs_warnings=build["warnings"])
         if build["timed_out"]:
             result["mkdocs_ran_s"] = build["seconds"]

@@ -8,6 +8,7 @@ therefore never let an editor's text become markup.
 from __future__ import annotations
 
 import json
+import os
 import posixpath
 from pathlib import Path
 from typing import Any
@@ -56,10 +57,27 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
 class PageHelpers:
     """Link and lookup helpers bound to the page being rendered (links are relative)."""
 
-    def __init__(self, knowledge: Knowledge, page: Page, page_paths: set[str]):
+    def __init__(self, knowledge: Knowledge, page: Page, page_paths: set[str], edit_base: str | None = None):
         self.k = knowledge
         self.page = page
         self.page_paths = page_paths  # pillars and countries without facts have no page
+        self.edit_base = edit_base  # e.g. https://github.com/owner/repo/edit/main/ ; None: no edit links
+
+    def edit_link(self, record: FactRecord) -> Markup:
+        """' · edit' linking to the YAML file that holds the fact, on GitHub."""
+        if not self.edit_base:
+            return Markup("")
+        return Markup(f' · <a class="edit-link" href="{escape_attribute(self.edit_base + record.path)}" '
+                      f'title="Edit this fact: {escape_attribute(record.path)}">edit</a>')
+
+    def edit_files(self, records: list[FactRecord]) -> Markup:
+        """Links to every content file the page's facts come from."""
+        if not self.edit_base or not records:
+            return Markup("")
+        files = sorted({record.path for record in records})
+        links = ", ".join(f'<a class="edit-link" href="{escape_attribute(self.edit_base + path)}">'
+                          f"{escape_attribute(path)}</a>" for path in files)
+        return Markup(f"Edit the facts of this page: {links}\n{{: .edit-files }}\n")
 
     def href(self, target: str, anchor: str | None = None) -> str:
         here = posixpath.dirname(self.page.path)
@@ -160,15 +178,29 @@ class PageHelpers:
         return escape_markdown(", ".join(parts))
 
 
+def edit_base_url() -> str | None:
+    """Where "edit" links point: IOM_EDIT_URL, or the repository a GitHub Actions run builds."""
+    explicit = os.environ.get("IOM_EDIT_URL")
+    if explicit:
+        return explicit if explicit.endswith("/") else explicit + "/"
+    repository = os.environ.get("GITHUB_REPOSITORY")
+    if repository:
+        server = os.environ.get("GITHUB_SERVER_URL", "https://github.com")
+        return f"{server}/{repository}/edit/main/"
+    return None
+
+
 def render_pages(knowledge: Knowledge, planned: list[Page], templates_dir: Path,
                  extra: dict[str, Any] | None = None) -> dict[str, bytes]:
     """Every planned page as Markdown bytes, keyed by its docs-relative path."""
     env = make_environment(templates_dir)
     page_paths = {page.path for page in planned}
+    edit_base = edit_base_url()
     output: dict[str, bytes] = {}
     for page in planned:
         template = env.get_template(page.template)
-        text = template.render(k=knowledge, page=page, h=PageHelpers(knowledge, page, page_paths), paths=paths,
+        helpers = PageHelpers(knowledge, page, page_paths, edit_base)
+        text = template.render(k=knowledge, page=page, h=helpers, paths=paths,
                                **(extra or {}), **page.context)
         if extra and "version" in extra:  # every page says how old its data is
             text = text.rstrip("\n") + f"\n\n{escape_markdown(extra['version'].label)}\n{{: .data-as-of }}\n"

@@ -140,3 +140,19 @@ def test_unchanged_pages_are_not_rewritten(built):
     stamp = page.stat().st_mtime_ns
     assert run_cli(built.root, "build").returncode == 0
     assert page.stat().st_mtime_ns == stamp
+
+
+def test_edit_links_open_the_yaml_file_that_holds_each_fact(site_copy, monkeypatch):
+    monkeypatch.setenv("IOM_EDIT_URL", "https://github.com/example/iom-site/edit/main/")
+    assert run_cli(site_copy.root, "build").returncode == 0
+    page = html(site_copy, "countries/ken")
+    fact = page[page.index('id="ar-2018-3-legislation-advice"'):]
+    fact = fact[: fact.index("</div>")]
+    link = 'href="https://github.com/example/iom-site/edit/main/content/facts/2018/p1-standards.yml"'
+    assert link in fact
+    footer = page[page.index("Edit the facts of this page"):]
+    assert link in footer
+
+
+def test_without_a_known_repository_there_are_no_edit_links(built, monkeypatch):
+    assert "edit-link" not in html(built, "countries/ken")
