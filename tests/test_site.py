@@ -154,5 +154,8 @@ def test_edit_links_open_the_yaml_file_that_holds_each_fact(site_copy, monkeypat
     assert link in footer
 
 
-def test_without_a_known_repository_there_are_no_edit_links(built, monkeypatch):
-    assert "edit-link" not in html(built, "countries/ken")
+def test_without_a_known_repository_there_are_no_edit_links(site_copy, monkeypatch):
+    for variable in ("IOM_EDIT_URL", "GITHUB_REPOSITORY"):
+        monkeypatch.delenv(variable, raising=False)
+    assert run_cli(site_copy.root, "build").returncode == 0
+    assert "edit-link" not in html(site_copy, "countries/ken")
