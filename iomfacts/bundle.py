@@ -16,7 +16,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from .pipeline import BuildFailed, Layout
+from .pipeline import BuildFailed, Layout, mkdocs_environment
 from .version import ContentVersion
 
 BUNDLE_NAME = "iom-annual-reports"
@@ -73,7 +73,7 @@ def run_offline_mkdocs(layout: Layout, output: Path) -> None:
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(config),
                "--site-dir", str(output)]
     result = subprocess.run(command, cwd=layout.root, capture_output=True, text=True,
-                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+                            env=mkdocs_environment(layout))
     if result.returncode != 0:
         lines = (result.stderr + result.stdout).splitlines()
         reasons = [line for line in lines if line.startswith(("WARNING", "ERROR", "Aborted"))]

@@ -23,7 +23,7 @@ from .pages import plan_pages
 from .problems import Problems
 from .render import render_pages
 from .validate import read_source_texts, validate
-from .version import content_version
+from .version import content_version, source_date_epoch
 
 
 @dataclass(frozen=True)
@@ -85,13 +85,22 @@ def generate(layout: Layout, knowledge: Knowledge) -> dict[str, bytes]:
     return files
 
 
+def mkdocs_environment(layout: Layout) -> dict[str, str]:
+    """MkDocs dates the sitemap with SOURCE_DATE_EPOCH when set: use the commit's time, so two
+    builds of the same commit are byte-identical."""
+    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    epoch = source_date_epoch(layout.root)
+    if epoch:
+        environment["SOURCE_DATE_EPOCH"] = epoch
+    return environment
+
+
 def run_mkdocs(layout: Layout, output: Path) -> None:
     """The real `mkdocs build --strict`, into `output`."""
     # Not --quiet: MkDocs only counts the warnings it prints, and --strict fails on that count.
     command = [sys.executable, "-m", "mkdocs", "build", "--strict",
                "--config-file", str(layout.mkdocs_config), "--site-dir", str(output)]
-    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    result = subprocess.run(command, cwd=layout.root, capture_output=True, text=True, env=environment)
+    result = subprocess.run(command, cwd=layout.root, capture_output=True, text=True, env=mkdocs_environment(layout))
     if result.returncode != 0:
         lines = (result.stderr + result.stdout).splitlines()
         reasons = [line for line in lines if line.startswith(("WARNING", "ERROR", "Aborted"))]
@@ -113,9 +122,9 @@ def build(layout: Layout, knowledge: Knowledge) -> None:
     from .docs_tree import write_tree
 
     write_tree(layout.docs, generate(layout, knowledge))
+    for stale in layout.site.parent.glob(f"{layout.site.name}.tmp-*"):  # left by a killed build
+        shutil.rmtree(stale, ignore_errors=True)
     staging = layout.site.with_name(f"{layout.site.name}.tmp-{os.getpid()}")
-    if staging.exists():
-        shutil.rmtree(staging)
     try:
         run_mkdocs(layout, staging)
         publish(staging, layout.site)

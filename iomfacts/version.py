@@ -54,3 +54,12 @@ def content_version(root: Path) -> ContentVersion:
     if epoch and epoch.isdigit():
         date = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
     return ContentVersion(commit or None, date, dirty)
+
+
+def source_date_epoch(root: Path) -> str | None:
+    """SOURCE_DATE_EPOCH for MkDocs: the caller's, or the last commit's time (reproducible dates)."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return os.environ["SOURCE_DATE_EPOCH"]
+    if _git(root, "rev-parse", "--show-toplevel") == str(root.resolve()):
+        return _git(root, "log", "-1", "--format=%ct") or None
+    return None

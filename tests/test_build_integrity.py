@@ -1,0 +1,116 @@
+"""Builds that can be trusted: reproducible, never half-published, with no broken link."""
+
+import functools
+import hashlib
+import http.server
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, run_cli
+
+LINKCHECKER = Path(sys.executable).with_name("linkchecker")
+
+
+def digest_tree(folder: Path) -> dict[str, str]:
+    return {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def test_two_builds_of_the_same_content_are_byte_identical(site_copy, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    other = tmp_path / "elsewhere" / "repo"
+    shutil.copytree(site_copy.root, other)
+    assert run_cli(site_copy.root, "build").returncode == 0
+    time.sleep(1.1)  # a different clock second must not matter
+    assert run_cli(other, "build").returncode == 0
+    first, second = digest_tree(site_copy.site), digest_tree(other / "site")
+    assert first == second
+    assert "search/search_index.json" in first and "sitemap.xml" in first
+
+
+def test_two_bundles_of_the_same_content_are_byte_identical(site_copy, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    shutil.copy(REPO / "mkdocs.offline.yml", site_copy.root / "mkdocs.offline.yml")
+    assert run_cli(site_copy.root, "bundle").returncode == 0
+    [archive] = (site_copy.root / "dist").glob("*.zip")
+    first = archive.read_bytes()
+    assert archive.name == "iom-annual-reports-offline-2023-11-14.zip"
+    assert run_cli(site_copy.root, "bundle").returncode == 0
+    assert archive.read_bytes() == first
+
+
+def test_a_build_killed_midway_leaves_the_previous_site(tmp_path):
+    root = tmp_path / "repo"
+    for name in ("content", "templates"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    assert run_cli(root, "build").returncode == 0
+    before = digest_tree(root / "site")
+    (root / "templates" / "glossary.md.j2").write_text(
+        (root / "templates" / "glossary.md.j2").read_text() + "\nA changed page.\n")
+    process = subprocess.Popen([sys.executable, str(REPO / "build_site.py"), "--root", str(root), "build"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not list(root.glob("site.tmp-*")) and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.02)
+    assert process.poll() is None, "the build finished before it could be interrupted"
+    time.sleep(1.0)  # MkDocs is now writing pages into the temporary folder
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert digest_tree(root / "site") == before
+    result = run_cli(root, "build")
+    assert result.returncode == 0
+    assert not list(root.glob("site.tmp-*")), "the next build clears what the killed one left"
+    assert "A changed page." in (root / "site" / "glossary" / "index.html").read_text()
+
+
+def linkcheck(url: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(LINKCHECKER), "--config", str(REPO / "tests" / "linkcheckerrc"),
+                           "--no-status", "-o", "text", url], capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture
+def serve():
+    """Serve a folder on the loopback interface. (LinkChecker run as root drops its privileges
+    and could not read the test's private temporary folder through file:// URLs.)"""
+    servers = []
+
+    def start(folder: Path) -> str:
+        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+        handler.log_message = lambda *args: None
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}/"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+
+
+def test_the_site_has_no_broken_internal_link_or_anchor(site_copy, serve):
+    assert run_cli(site_copy.root, "build").returncode == 0
+    result = linkcheck(serve(site_copy.site))
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "0 errors found" in result.stdout
+
+
+def test_the_unzipped_bundle_has_no_broken_internal_link_or_anchor(site_copy, tmp_path, serve):
+    shutil.copy(REPO / "mkdocs.offline.yml", site_copy.root / "mkdocs.offline.yml")
+    assert run_cli(site_copy.root, "bundle").returncode == 0
+    [archive] = (site_copy.root / "dist").glob("*.zip")
+    with zipfile.ZipFile(archive) as opened:
+        opened.extractall(tmp_path / "unzipped")
+    [folder] = (tmp_path / "unzipped").iterdir()
+    result = linkcheck(serve(folder) + "index.html")
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "0 errors found" in result.stdout
