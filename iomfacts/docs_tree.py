@@ -25,8 +25,8 @@ def safe_target(root: Path, relative: str) -> Path:
     return target
 
 
-def write_tree(root: Path, files: dict[str, bytes]) -> list[str]:
-    """Make `root` hold exactly `files`; return the paths whose content changed."""
+def write_files(root: Path, files: dict[str, bytes]) -> list[str]:
+    """Write `files` under `root` where their bytes differ; return the paths written."""
     targets = {relative: safe_target(root, relative) for relative in files}  # check all first
     root.mkdir(parents=True, exist_ok=True)
     changed = []
@@ -39,6 +39,13 @@ def write_tree(root: Path, files: dict[str, bytes]) -> list[str]:
         temporary.write_bytes(data)
         os.replace(temporary, target)  # atomic: a reader never sees half a file
         changed.append(relative)
+    return changed
+
+
+def write_tree(root: Path, files: dict[str, bytes]) -> list[str]:
+    """Make `root` hold exactly `files`; return the paths whose content changed."""
+    changed = write_files(root, files)
+    targets = {relative: safe_target(root, relative) for relative in files}
     wanted = {target.resolve() for target in targets.values()}
     for existing in sorted(root.rglob("*"), reverse=True):  # children before their folders
         if existing.is_file() and existing.resolve() not in wanted:

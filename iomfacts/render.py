@@ -191,13 +191,19 @@ def edit_base_url() -> str | None:
 
 
 def render_pages(knowledge: Knowledge, planned: list[Page], templates_dir: Path,
-                 extra: dict[str, Any] | None = None) -> dict[str, bytes]:
-    """Every planned page as Markdown bytes, keyed by its docs-relative path."""
+                 extra: dict[str, Any] | None = None, only: set[str] | None = None) -> dict[str, bytes]:
+    """Planned pages as Markdown bytes, keyed by docs-relative path: all, or those in `only`.
+
+    Links are decided against the whole plan either way (a page links to a country only if
+    that country has a page), so rendering a subset gives the same bytes as rendering all.
+    """
     env = make_environment(templates_dir)
     page_paths = {page.path for page in planned}
     edit_base = edit_base_url()
     output: dict[str, bytes] = {}
     for page in planned:
+        if only is not None and page.path not in only:
+            continue
         template = env.get_template(page.template)
         helpers = PageHelpers(knowledge, page, page_paths, edit_base)
         text = template.render(k=knowledge, page=page, h=helpers, paths=paths,

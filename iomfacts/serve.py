@@ -14,28 +14,34 @@ import sys
 import time
 from pathlib import Path
 
-from .docs_tree import write_tree
-from .pipeline import Layout, check, generate
+from .incremental import regenerate as write_changes
+from .knowledge import Knowledge
+from .pipeline import Layout, check
 
 
 def _snapshot(folders: list[Path]) -> dict[Path, int]:
     return {path: path.stat().st_mtime_ns for folder in folders for path in folder.rglob("*") if path.is_file()}
 
 
-def regenerate(layout: Layout, sources: Path | None) -> bool:
+def regenerate(layout: Layout, sources: Path | None, previous: Knowledge | None,
+               templates_changed: bool) -> Knowledge | None:
+    """Check, then rewrite the affected pages; return the new knowledge (None if the check failed)."""
+    started = time.monotonic()
     knowledge, problems = check(layout, sources)
     if knowledge is None:
         for problem in problems:
             print(problem, file=sys.stderr)
         print("Preview not updated: fix the problems above.", file=sys.stderr)
-        return False
-    changed = write_tree(layout.docs, generate(layout, knowledge))
-    print(f"Regenerated {len(changed)} file(s): {', '.join(changed[:8])}{' ...' if len(changed) > 8 else ''}")
-    return True
+        return None
+    changed = write_changes(layout, previous, knowledge, templates_changed)
+    listed = ", ".join(changed[:8]) + (" ..." if len(changed) > 8 else "")
+    print(f"Regenerated {len(changed)} file(s) in {time.monotonic() - started:.2f} s: {listed}")
+    return knowledge
 
 
 def serve(layout: Layout, sources: Path | None, address: str) -> int:
-    if not regenerate(layout, sources):
+    knowledge = regenerate(layout, sources, None, True)
+    if knowledge is None:
         return 1
     command = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", address,
                "--config-file", str(layout.mkdocs_config)]
@@ -47,8 +53,10 @@ def serve(layout: Layout, sources: Path | None, address: str) -> int:
             time.sleep(0.5)
             current = _snapshot(watched)
             if current != seen:
+                edited = {path for path, _ in set(current.items()) ^ set(seen.items())}
+                templates_changed = any(path.is_relative_to(layout.templates) for path in edited)
                 seen = current
-                regenerate(layout, sources)
+                knowledge = regenerate(layout, sources, knowledge, templates_changed) or knowledge
     except KeyboardInterrupt:
         pass
     finally:

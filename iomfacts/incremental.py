@@ -1,0 +1,63 @@
+"""Regenerating only the pages an edit affects (for the live preview).
+
+After a fact changes, the pages that show it (its year, pillars, countries and source), the
+pages of facts that point at it ("Sources differ"), and the pages that count or tabulate
+facts need rendering again; nothing else does. A change to anything else (reference files,
+datasets, templates, or a page appearing or disappearing) regenerates everything, which is
+always correct.
+"""
+
+from __future__ import annotations
+
+from .content_diff import compare, pages_of
+from .docs_tree import write_files
+from .exports import export_files
+from .knowledge import Knowledge
+from .pages import plan_pages
+from .pipeline import Layout, generate
+from .render import render_pages
+from .version import content_version
+
+# Pages that show counts, headline figures or tables over all facts.
+AGGREGATE_PAGES = {"index.md", "years/index.md", "pillars/index.md", "countries/index.md",
+                   "compare/index.md", "sources/index.md", "downloads.md"}
+
+
+def _same_reference_data(old: Knowledge, new: Knowledge) -> bool:
+    return (old.sources == new.sources and old.pillars == new.pillars and old.crosswalk == new.crosswalk
+            and old.regions == new.regions and old.countries == new.countries and old.metrics == new.metrics
+            and old.glossary == new.glossary and old.staff_datasets == new.staff_datasets
+            and old.funding_datasets == new.funding_datasets)
+
+
+def affected_pages(old: Knowledge, new: Knowledge) -> set[str] | None:
+    """The docs paths to render again, or None when everything must be."""
+    if not _same_reference_data(old, new):
+        return None
+    if {page.path for page in plan_pages(old)} != {page.path for page in plan_pages(new)}:
+        return None
+    diff = compare(old, new)
+    if diff.empty:
+        return set()
+    touched = set(diff.pages) | AGGREGATE_PAGES
+    changed_ids = {record.id for record in diff.added + diff.removed} | {b.id for _, b, _ in diff.changed}
+    for knowledge in (old, new):
+        for fact_id in changed_ids:
+            for other in knowledge.differs.get(fact_id, []):  # they show this fact's figures
+                touched |= pages_of(knowledge.by_id[other])
+    return touched
+
+
+def regenerate(layout: Layout, old: Knowledge | None, new: Knowledge, templates_changed: bool) -> list[str]:
+    """Write what changed into the docs tree; return the paths rewritten."""
+    wanted = None if (old is None or templates_changed) else affected_pages(old, new)
+    if wanted is None:
+        from .docs_tree import write_tree
+
+        return write_tree(layout.docs, generate(layout, new))
+    if not wanted:
+        return []
+    files = render_pages(new, plan_pages(new), layout.templates, {"version": content_version(layout.root)},
+                         only=wanted)
+    files.update(export_files(new))
+    return write_files(layout.docs, files)

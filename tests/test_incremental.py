@@ -1,0 +1,60 @@
+"""The live preview rewrites only what an edit affects, and ends exactly where a full build would."""
+
+from iomfacts.docs_tree import write_tree
+from iomfacts.incremental import regenerate
+from iomfacts.pipeline import check, generate
+
+
+def tree(layout) -> dict[str, bytes]:
+    return {path.relative_to(layout.docs).as_posix(): path.read_bytes()
+            for path in sorted(layout.docs.rglob("*")) if path.is_file()}
+
+
+def edit(layout, old: str, new: str, file: str = "facts/2018/p1-standards.yml"):
+    path = layout.content / file
+    path.write_text(path.read_text().replace(old, new))
+
+
+def test_a_statement_edit_rewrites_only_the_pages_that_show_the_fact(site_copy):
+    before, problems = check(site_copy)
+    write_tree(site_copy.docs, generate(site_copy, before))
+    edit(site_copy, "offices advised governments", "offices counselled governments")
+    after, problems = check(site_copy)
+    assert not problems
+    changed = regenerate(site_copy, before, after, templates_changed=False)
+    assert set(changed) == {"years/2018.md", "pillars/p1-standards.md", "sources/ar-2018.md",
+                            "countries/alb.md", "countries/egy.md", "countries/ken.md",
+                            "data/facts.json", "data/facts.csv"}
+    incremental = tree(site_copy)
+    write_tree(site_copy.docs, generate(site_copy, after))
+    assert tree(site_copy) == incremental, "the same docs tree as a full regeneration"
+
+
+def test_a_figure_edit_also_updates_the_facts_that_differ_from_it(site_copy):
+    before, _ = check(site_copy)
+    write_tree(site_copy.docs, generate(site_copy, before))
+    # The Annual Report's fact shows the DG report's figure ("Sources differ: ... about 440,600").
+    edit(site_copy, "        qualifier: about\n", "        qualifier: nearly\n", "facts/2017/o3-safe-migration.yml")
+    after, problems = check(site_copy)
+    assert not problems
+    changed = regenerate(site_copy, before, after, templates_changed=False)
+    assert "sources/ar-2017.md" in changed, "the other fact's source page shows the new figure"
+    incremental = tree(site_copy)
+    write_tree(site_copy.docs, generate(site_copy, after))
+    assert tree(site_copy) == incremental
+
+
+def test_a_change_that_adds_a_page_or_a_template_edit_regenerates_everything(site_copy):
+    before, _ = check(site_copy)
+    write_tree(site_copy.docs, generate(site_copy, before))
+    template = site_copy.templates / "glossary.md.j2"
+    template.write_text(template.read_text() + "\nOne more line.\n")
+    changed = regenerate(site_copy, before, before, templates_changed=True)
+    assert changed == ["glossary.md"]
+    edit(site_copy, "countries: [ALB, EGY, KEN]", "countries: [ALB, EGY, KEN, NER]")
+    after, _ = check(site_copy)
+    incremental_changed = regenerate(site_copy, before, after, templates_changed=False)
+    assert "countries/ner.md" in incremental_changed and "compare/index.md" in incremental_changed
+    incremental = tree(site_copy)
+    write_tree(site_copy.docs, generate(site_copy, after))
+    assert tree(site_copy) == incremental
