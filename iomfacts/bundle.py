@@ -11,12 +11,10 @@ from __future__ import annotations
 import html.parser
 import os
 import shutil
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
-from .pipeline import BuildFailed, Layout, mkdocs_environment
+from .pipeline import BuildFailed, Layout, run_mkdocs
 from .version import ContentVersion
 
 BUNDLE_NAME = "iom-annual-reports"
@@ -68,18 +66,6 @@ def network_references(html_text: str) -> list[str]:
     return parser.found
 
 
-def run_offline_mkdocs(layout: Layout, output: Path) -> None:
-    config = layout.root / "mkdocs.offline.yml"
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(config),
-               "--site-dir", str(output)]
-    result = subprocess.run(command, cwd=layout.root, capture_output=True, text=True,
-                            env=mkdocs_environment(layout))
-    if result.returncode != 0:
-        lines = (result.stderr + result.stdout).splitlines()
-        reasons = [line for line in lines if line.startswith(("WARNING", "ERROR", "Aborted"))]
-        raise BuildFailed("offline mkdocs build failed:\n" + "\n".join(reasons or lines[-20:]))
-
-
 def check_offline_site(site: Path) -> None:
     problems = []
     for page in sorted(site.rglob("*.html")):
@@ -115,7 +101,7 @@ def build_bundle(layout: Layout, version: ContentVersion, dist: Path) -> tuple[P
     staging = site.with_name(site.name + f".tmp-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     try:
-        run_offline_mkdocs(layout, staging)
+        run_mkdocs(layout, staging, layout.root / "mkdocs.offline.yml")
         check_offline_site(staging)
         shutil.rmtree(site, ignore_errors=True)
         os.replace(staging, site)

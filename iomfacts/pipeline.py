@@ -95,16 +95,17 @@ def mkdocs_environment(layout: Layout) -> dict[str, str]:
     return environment
 
 
-def run_mkdocs(layout: Layout, output: Path) -> None:
-    """The real `mkdocs build --strict`, into `output`."""
+def run_mkdocs(layout: Layout, output: Path, config: Path | None = None) -> None:
+    """The real `mkdocs build --strict`, into `output` (with mkdocs.yml unless told otherwise)."""
     # Not --quiet: MkDocs only counts the warnings it prints, and --strict fails on that count.
     command = [sys.executable, "-m", "mkdocs", "build", "--strict",
-               "--config-file", str(layout.mkdocs_config), "--site-dir", str(output)]
+               "--config-file", str(config or layout.mkdocs_config), "--site-dir", str(output)]
     result = subprocess.run(command, cwd=layout.root, capture_output=True, text=True, env=mkdocs_environment(layout))
     if result.returncode != 0:
         lines = (result.stderr + result.stdout).splitlines()
         reasons = [line for line in lines if line.startswith(("WARNING", "ERROR", "Aborted"))]
-        raise BuildFailed("mkdocs build --strict failed:\n" + "\n".join(reasons or lines[-20:]))
+        raise BuildFailed(f"mkdocs build --strict ({(config or layout.mkdocs_config).name}) failed:\n"
+                          + "\n".join(reasons or lines[-20:]))
 
 
 def publish(built: Path, site: Path) -> None:
