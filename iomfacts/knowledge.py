@@ -66,6 +66,22 @@ class Knowledge:
 
     def __post_init__(self) -> None:
         self.by_id = {record.id: record for record in self.facts}
+        # Groupings built once: templates ask for them per country, pillar and year many times.
+        self._by_year: dict[int, list[FactRecord]] = defaultdict(list)
+        self._by_pillar: dict[str, list[FactRecord]] = defaultdict(list)
+        self._by_country: dict[str, list[FactRecord]] = defaultdict(list)
+        self._by_source: dict[str, list[FactRecord]] = defaultdict(list)
+        self._by_metric: dict[str, dict[int, list]] = defaultdict(lambda: defaultdict(list))
+        for record in self.facts:
+            self._by_year[record.year].append(record)
+            for pillar in dict.fromkeys((record.pillar, record.mapped_pillar)):
+                self._by_pillar[pillar].append(record)
+            for code in dict.fromkeys(record.fact.countries):
+                self._by_country[code].append(record)
+            self._by_source[record.fact.source.document].append(record)
+            for figure in record.fact.figures:
+                if figure.metric:
+                    self._by_metric[figure.metric][record.year].append((record, figure))
         self.named_countries = {code for record in self.facts for code in record.fact.countries}
         self.dataset_countries = {row.nationality for dataset in self.staff_datasets for row in dataset.rows
                                   if row.nationality and row.total} | {
@@ -87,25 +103,20 @@ class Knowledge:
         return sorted({record.year for record in self.facts})
 
     def facts_for_year(self, year: int) -> list[FactRecord]:
-        return [record for record in self.facts if record.year == year]
+        return self._by_year.get(year, [])
 
     def facts_for_pillar(self, pillar: str) -> list[FactRecord]:
         """Facts filed under the pillar, or mapped onto it by the 2020 crosswalk."""
-        return [record for record in self.facts if pillar in (record.pillar, record.mapped_pillar)]
+        return self._by_pillar.get(pillar, [])
 
     def facts_for_country(self, code: str) -> list[FactRecord]:
-        return [record for record in self.facts if code in record.fact.countries]
+        return self._by_country.get(code, [])
 
     def facts_for_source(self, source_id: str) -> list[FactRecord]:
-        return [record for record in self.facts if record.fact.source.document == source_id]
+        return self._by_source.get(source_id, [])
 
     def metric_values(self, metric_id: str) -> dict[int, list[tuple[FactRecord, model.Figure]]]:
-        values: dict[int, list[tuple[FactRecord, model.Figure]]] = defaultdict(list)
-        for record in self.facts:
-            for figure in record.fact.figures:
-                if figure.metric == metric_id:
-                    values[record.year].append((record, figure))
-        return dict(values)
+        return dict(self._by_metric.get(metric_id, {}))
 
     def countries_by_region(self) -> dict[str, list[model.Country]]:
         grouped: dict[str, list[model.Country]] = {region: [] for region in self.regions}
