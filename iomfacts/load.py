@@ -171,7 +171,7 @@ def load_content(content_dir: Path, repo_root: Path, problems: Problems) -> Load
     for folder, model_class, bucket in (("staff", model.StaffDataset, loaded.staff_datasets),
                                         ("funding", model.FundingDataset, loaded.funding_datasets)):
         for file in sorted((content_dir / "datasets" / folder).glob("*")):
-            if file.suffix != ".yml":
+            if file.is_dir() or file.suffix != ".yml":
                 problems.add(display_path(file, repo_root), 1, 1, f"unexpected file in content/datasets/{folder}",
                              "datasets are .yml files; rename or remove it")
                 continue

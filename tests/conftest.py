@@ -29,10 +29,19 @@ def site_copy(tmp_path: Path) -> Layout:
     return Layout(root)
 
 
-def run_cli(root: Path, *args: str) -> subprocess.CompletedProcess:
-    """`python build_site.py ...` as an editor runs it, against the checkout at `root`."""
+def run_cli(root: Path, *args: str, annotations: bool = False) -> subprocess.CompletedProcess:
+    """`python build_site.py ...` as an editor runs it, against the checkout at `root`.
+
+    On GitHub Actions the CLI prints workflow annotations instead of file:line:col lines;
+    tests expect the editor's format unless they ask for annotations.
+    """
+    environment = dict(os.environ)
+    if annotations:
+        environment["GITHUB_ACTIONS"] = "true"
+    else:
+        environment.pop("GITHUB_ACTIONS", None)
     return subprocess.run([sys.executable, str(REPO / "build_site.py"), "--root", str(root), *args],
-                          capture_output=True, text=True, cwd=root)
+                          capture_output=True, text=True, cwd=root, env=environment)
 
 
 def write(path: Path, text: str) -> Path:

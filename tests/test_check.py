@@ -30,8 +30,8 @@ def fact_file(**overrides) -> str:
     return FACT.format(**values)
 
 
-def check(root: Path, *extra: str):
-    return run_cli(root, "check", "--sources", str(root / "sources"), *extra)
+def check(root: Path, *extra: str, annotations: bool = False):
+    return run_cli(root, "check", "--sources", str(root / "sources"), *extra, annotations=annotations)
 
 
 def test_fixture_content_passes_with_every_quote_found(site_copy):
@@ -139,11 +139,10 @@ def test_nav_must_list_every_generated_year_and_pillar_page(site_copy):
     assert "mkdocs.yml:" in errors and "page 'pillars/o1-socioeconomic.md' is generated but missing from nav" in errors
 
 
-def test_github_actions_get_inline_annotations(site_copy, monkeypatch):
+def test_github_actions_get_inline_annotations(site_copy):
     write(site_copy.content / "facts/2017/o1-socioeconomic.yml",
           fact_file(pillar="o1-socioeconomic", countries="XYZ"))
-    monkeypatch.setenv("GITHUB_ACTIONS", "true")
-    errors = check(site_copy.root).stderr
+    errors = check(site_copy.root, annotations=True).stderr
     assert "::error file=content/facts/2017/o1-socioeconomic.yml,line=7,col=17::unknown country 'XYZ'" in errors
 
 

@@ -159,3 +159,10 @@ def test_without_a_known_repository_there_are_no_edit_links(site_copy, monkeypat
         monkeypatch.delenv(variable, raising=False)
     assert run_cli(site_copy.root, "build").returncode == 0
     assert "edit-link" not in html(site_copy, "countries/ken")
+
+
+def test_no_markdown_syntax_leaks_into_any_page(built):
+    """Attribute lists and other Markdown must be consumed, never printed (a template slip)."""
+    for page in built.site.rglob("*.html"):
+        text = re.sub(r"<(script|style)\b.*?</\1>", "", page.read_text(encoding="utf-8"), flags=re.S)
+        assert "{:" not in text and "{{" not in text and "{%" not in text, page
