@@ -114,3 +114,15 @@ def test_the_unzipped_bundle_has_no_broken_internal_link_or_anchor(site_copy, tm
     result = linkcheck(serve(folder) + "index.html")
     assert result.returncode == 0, result.stdout[-3000:]
     assert "0 errors found" in result.stdout
+
+
+@pytest.mark.parametrize("relative", ["../outside.md", "countries/../../outside.md", "/etc/passwd",
+                                      "countries\\..\\..\\x.md", "", "a/../../b.md"])
+def test_no_generated_path_can_leave_the_docs_tree(tmp_path, relative):
+    from iomfacts.docs_tree import UnsafePath, write_tree
+
+    docs = tmp_path / "docs"
+    with pytest.raises(UnsafePath):
+        write_tree(docs, {"index.md": b"ok", relative: b"escaped"})
+    assert not (tmp_path / "outside.md").exists() and not (docs / "index.md").exists(), \
+        "nothing is written when any path is unsafe"
