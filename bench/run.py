@@ -61,7 +61,8 @@ def _ensure_interpreter() -> None:
         import yaml  # noqa: F401
         import mkdocs  # noqa: F401
     except ImportError:
-        if VENV_PYTHON.exists() and Path(sys.executable).resolve() != VENV_PYTHON.resolve():
+        # (compare prefixes: the venv's python is often a symlink to this very interpreter)
+        if VENV_PYTHON.exists() and Path(sys.prefix).resolve() != VENV_PYTHON.parent.parent.resolve():
             os.execv(str(VENV_PYTHON), [str(VENV_PYTHON), __file__, *sys.argv[1:]])
         raise SystemExit("bench/run.py needs the project's dependencies: "
                          "python3 -m venv .venv && .venv/bin/pip install -r requirements.txt")
@@ -356,6 +357,8 @@ def run_size(facts: int, args, work: Path, hugo: Path | None) -> dict:
     manifest_file.write_text(json.dumps(manifest))
     floor_run = run_measured([python(), str(BENCH / "worker.py"), "floor", str(root), str(root / "floor-out"),
                               str(manifest_file)], root, args.timeout)
+    if floor_run["rc"] != 0 or not floor_run["stdout"].strip():
+        raise RuntimeError(f"floor failed (rc {floor_run['rc']}):\n{floor_run['stderr'][-3000:]}")
     floor = json.loads(floor_run["stdout"].strip().splitlines()[-1])
     shutil.rmtree(root / "floor-out", ignore_errors=True)
     result.update(floor)
@@ -382,6 +385,19 @@ def run_size(facts: int, args, work: Path, hugo: Path | None) -> dict:
             result.update(bundle(site, root / "bundle.zip"))
             log(f"  mkdocs_s={build['seconds']} peak {build['peak_mb']} MB; site {stats['site_mb']} MB, "
                 f"largest page {stats['max_page']} {stats['max_page_kb']} KB; bundle {result['bundle_s']}s")
+            if args.offline_bundle and (code / "iomfacts" / "bundle.py").exists() \
+                    and (REPO / "mkdocs.offline.yml").exists():
+                log("  offline bundle (build_site.py bundle: a second mkdocs build, offline config)")
+                shutil.copyfile(REPO / "mkdocs.offline.yml", root / "mkdocs.offline.yml")
+                run = run_measured([python(), str(BENCH / "worker.py"), "bundle", str(root), str(code)], root,
+                                   args.mkdocs_timeout)
+                if run["rc"] == 0 and run["stdout"].strip():
+                    result.update(json.loads(run["stdout"].strip().splitlines()[-1]))
+                    log(f"  offline_bundle_s={result['offline_bundle_s']} ({result['offline_bundle_mb']} MB)")
+                else:
+                    result["offline_bundle_error"] = (run["stderr"] + run["stdout"])[-1500:]
+                    log(f"  offline bundle failed: {result['offline_bundle_error'][-300:]}")
+                shutil.rmtree(root / "build" / "offline-site", ignore_errors=True)
         else:
             result["mkdocs_error"] = build["tail"] or "timed out"
             log(f"  mkdocs failed or timed out after {build['seconds']}s: {build['tail'][-400:]}")
@@ -427,7 +443,8 @@ def country_probe(facts: int, args, work: Path) -> dict:
 COLUMNS = [("facts", "facts"), ("generate_s", "generate s"), ("load_validate_s", "load+validate s"),
            ("index_s", "index s"), ("render_s", "render s"), ("write_s", "write s"), ("floor_s", "floor s"),
            ("generate_vs_floor", "gen/floor"), ("mkdocs_cpu_s", "mkdocs s"), ("mkdocs_s", "mkdocs wall s"),
-           ("hugo_s", "hugo wall s"), ("hugo_cpu_s", "hugo CPU s"), ("bundle_s", "bundle s"), ("pages", "pages"),
+           ("hugo_s", "hugo wall s"), ("hugo_cpu_s", "hugo CPU s"), ("bundle_s", "zip s"),
+           ("offline_bundle_s", "offline bundle s"), ("edit_s", "edit s"), ("pages", "pages"),
            ("max_page_kb", "max page KB"), ("peak_mb", "gen peak MB"), ("mkdocs_peak_mb", "mkdocs peak MB"),
            ("site_mb", "site MB"), ("search_index_kb", "search index KB")]
 
@@ -467,6 +484,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--edit", action="store_true", help="measure a one-fact edit after the full generate")
     parser.add_argument("--variants", action="store_true", help="time mkdocs under variant configurations")
     parser.add_argument("--country-probe", action="store_true", help="country page size, 20 countries vs all")
+    parser.add_argument("--offline-bundle", action="store_true",
+                        help="also time the project's offline bundle (build_site.py bundle), if it has one")
     parser.add_argument("--gc", choices=["on", "off", "freeze"], default="on",
                         help="garbage collector in the generator and floor processes: on (default), off, "
                              "or frozen after loading (generator)")
@@ -503,6 +522,7 @@ def main(argv: list[str] | None = None) -> int:
             if full:  # the extras where they are affordable
                 size_args.edit = facts <= 10_000
                 size_args.variants = facts == 10_000
+                size_args.offline_bundle = facts <= 10_000
             result = run_size(facts, size_args, work, hugo)
             if (args.country_probe and not full) or (full and facts == 1000):
                 result["country_probe"] = country_probe(facts, size_args, work)

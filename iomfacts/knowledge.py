@@ -100,7 +100,7 @@ class Knowledge:
 
     @property
     def years(self) -> list[int]:
-        return sorted({record.year for record in self.facts})
+        return sorted(self._by_year)
 
     def facts_for_year(self, year: int) -> list[FactRecord]:
         return self._by_year.get(year, [])

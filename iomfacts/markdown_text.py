@@ -7,6 +7,7 @@ through `escape_markdown` (see `render.py`), unless it is `Markup` built by our 
 
 from __future__ import annotations
 
+import functools
 import re
 
 from markupsafe import Markup
@@ -17,6 +18,7 @@ from markupsafe import Markup
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def escape_markdown(text: str) -> Markup:
     """Plain text as Markdown that renders exactly that text, on one line."""
     text = " ".join(str(text).split())  # a newline could start a Markdown block

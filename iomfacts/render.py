@@ -7,6 +7,7 @@ therefore never let an editor's text become markup.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import posixpath
@@ -54,6 +55,12 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
     return env
 
 
+@functools.lru_cache(maxsize=65536)
+def _relative(target: str, here: str) -> str:
+    """posixpath.relpath is slow (two abspath calls); pages share a few folders, so cache it."""
+    return posixpath.relpath(target, here)
+
+
 class PageHelpers:
     """Link and lookup helpers bound to the page being rendered (links are relative)."""
 
@@ -80,8 +87,7 @@ class PageHelpers:
         return Markup(f"Edit the facts of this page: {links}\n{{: .edit-files }}\n")
 
     def href(self, target: str, anchor: str | None = None) -> str:
-        here = posixpath.dirname(self.page.path)
-        relative = posixpath.relpath(target, here or ".")
+        relative = _relative(target, posixpath.dirname(self.page.path) or ".")
         return relative + (f"#{anchor}" if anchor else "")
 
     def link(self, label: Any, target: str, anchor: str | None = None) -> Markup:
