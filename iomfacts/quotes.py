@@ -8,7 +8,6 @@ digits before comparing, so only the words and numbers themselves have to match.
 from __future__ import annotations
 
 import unicodedata
-from functools import lru_cache
 
 _ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
          "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
@@ -95,7 +94,3 @@ class SourceTexts:
                 high = middle - 1
         return " ".join(words[:low])
 
-
-@lru_cache(maxsize=None)
-def word_count(quote: str) -> int:
-    return len(quote.split())
