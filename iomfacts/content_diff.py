@@ -60,7 +60,7 @@ def _snapshot(record: FactRecord) -> dict:
 
 def pages_of(record: FactRecord) -> set[str]:
     """Every page that shows the fact."""
-    touched = {paths.year_path(record.year), paths.pillar_path(record.pillar),
+    touched = {paths.year_path(record.year), paths.fact_page_path(record), paths.pillar_path(record.pillar),
                paths.source_path(record.fact.source.document)}
     touched.add(paths.pillar_path(record.mapped_pillar))
     touched.update(paths.country_path(code) for code in record.fact.countries)

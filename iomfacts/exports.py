@@ -20,7 +20,7 @@ CSV_COLUMNS = ["id", "year", "pillar", "mapped_pillar", "kind", "statement", "co
 
 def fact_url(record: FactRecord) -> str:
     """The fact's canonical place, relative to the site root (directory URLs)."""
-    return paths.year_path(record.year).removesuffix(".md") + f"/#{record.id}"
+    return paths.fact_page_path(record).removesuffix(".md") + f"/#{record.id}"
 
 
 def fact_as_dict(record: FactRecord, knowledge: Knowledge) -> dict:

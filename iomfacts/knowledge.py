@@ -71,9 +71,11 @@ class Knowledge:
         self._by_pillar: dict[str, list[FactRecord]] = defaultdict(list)
         self._by_country: dict[str, list[FactRecord]] = defaultdict(list)
         self._by_source: dict[str, list[FactRecord]] = defaultdict(list)
+        self._by_year_pillar: dict[tuple[int, str], list[FactRecord]] = defaultdict(list)
         self._by_metric: dict[str, dict[int, list]] = defaultdict(lambda: defaultdict(list))
         for record in self.facts:
             self._by_year[record.year].append(record)
+            self._by_year_pillar[record.year, record.pillar].append(record)
             for pillar in dict.fromkeys((record.pillar, record.mapped_pillar)):
                 self._by_pillar[pillar].append(record)
             for code in dict.fromkeys(record.fact.countries):
@@ -104,6 +106,14 @@ class Knowledge:
 
     def facts_for_year(self, year: int) -> list[FactRecord]:
         return self._by_year.get(year, [])
+
+    def pillars_of_year(self, year: int) -> list[str]:
+        """The pillars (in their defined order) that have a fact file for the year."""
+        return [pillar for pillar in self.pillars if (year, pillar) in self._by_year_pillar]
+
+    def facts_for_year_pillar(self, year: int, pillar: str) -> list[FactRecord]:
+        """The facts filed under the pillar for the year: one content file's facts."""
+        return self._by_year_pillar.get((year, pillar), [])
 
     def facts_for_pillar(self, pillar: str) -> list[FactRecord]:
         """Facts filed under the pillar, or mapped onto it by the 2020 crosswalk."""

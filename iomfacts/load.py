@@ -136,16 +136,48 @@ def parse_model(doc: Document, model_class: type, display: str, problems: Proble
         return None
 
 
-def _read(file: Path, root: Path, model_class: type, problems: Problems) -> Located | None:
-    display = display_path(file, root)
-    doc = read_yaml(file.read_bytes(), display, problems)
+class ParseCache:
+    """Files already read, by path and exact bytes, with what reading them found.
+
+    The live preview checks all content after every save, but an edit changes one file: the
+    others are taken from here instead of being parsed and type-checked again. Models are
+    never changed after loading, so sharing them between checks is safe.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[str, type], tuple[bytes, Located | None, list]] = {}
+
+    def read(self, file: Path, root: Path, model_class: type, problems: Problems) -> Located | None:
+        display = display_path(file, root)
+        data = file.read_bytes()
+        cached = self._entries.get((display, model_class))
+        if cached is not None and cached[0] == data:
+            problems.extend(cached[2])
+            return cached[1]
+        found = Problems()
+        located = _parse(file, display, data, model_class, found)
+        self._entries[display, model_class] = (data, located, list(found.items))
+        problems.extend(found)
+        return located
+
+
+def _parse(file: Path, display: str, data: bytes, model_class: type, problems: Problems) -> Located | None:
+    doc = read_yaml(data, display, problems)
     if doc is None:
         return None
     parsed = parse_model(doc, model_class, display, problems)
     return Located(parsed, display, file, doc) if parsed is not None else None
 
 
-def load_content(content_dir: Path, repo_root: Path, problems: Problems) -> LoadedContent:
+def _read(file: Path, root: Path, model_class: type, problems: Problems,
+          cache: ParseCache | None = None) -> Located | None:
+    if cache is not None:
+        return cache.read(file, root, model_class, problems)
+    return _parse(file, display_path(file, root), file.read_bytes(), model_class, problems)
+
+
+def load_content(content_dir: Path, repo_root: Path, problems: Problems,
+                 cache: ParseCache | None = None) -> LoadedContent:
     """Read every file under `content_dir`; problems are collected, never raised."""
     loaded = LoadedContent(root=content_dir)
     for name, (filename, model_class) in REFERENCE_FILES.items():
@@ -154,7 +186,7 @@ def load_content(content_dir: Path, repo_root: Path, problems: Problems) -> Load
             problems.add(display_path(file, repo_root), 1, 1, f"{filename} is missing",
                          f"create content/{filename}; see CONTRIBUTING.md")
             continue
-        located = _read(file, repo_root, model_class, problems)
+        located = _read(file, repo_root, model_class, problems, cache)
         if located is not None:
             loaded.reference[name] = located
     facts_dir = content_dir / "facts"
@@ -165,7 +197,7 @@ def load_content(content_dir: Path, repo_root: Path, problems: Problems) -> Load
             problems.add(display_path(file, repo_root), 1, 1, "unexpected file in content/facts",
                          "fact files are content/facts/<year>/<pillar>.yml; rename or remove it")
             continue
-        located = _read(file, repo_root, model.FactFile, problems)
+        located = _read(file, repo_root, model.FactFile, problems, cache)
         if located is not None:
             loaded.fact_files.append(located)
     for folder, model_class, bucket in (("staff", model.StaffDataset, loaded.staff_datasets),
@@ -175,7 +207,7 @@ def load_content(content_dir: Path, repo_root: Path, problems: Problems) -> Load
                 problems.add(display_path(file, repo_root), 1, 1, f"unexpected file in content/datasets/{folder}",
                              "datasets are .yml files; rename or remove it")
                 continue
-            located = _read(file, repo_root, model_class, problems)
+            located = _read(file, repo_root, model_class, problems, cache)
             if located is not None:
                 bucket.append(located)
     return loaded

@@ -18,10 +18,23 @@ class Page:
     template: str
     title: str
     context: dict[str, Any] = field(default_factory=dict)
+    # Material embeds the whole sidebar in every page, so the many per-country and
+    # per-year-and-pillar pages stay out of it; they are reached through links and search.
+    in_nav: bool = True
 
 
 def year_path(year: int) -> str:
     return f"years/{year}.md"
+
+
+def year_pillar_path(year: int, pillar_id: str) -> str:
+    """The page of one fact file: the facts of one year filed under one pillar."""
+    return f"years/{year}/{pillar_id}.md"
+
+
+def fact_page_path(record) -> str:
+    """A fact's canonical page (its file's page), where it is shown among its neighbours."""
+    return year_pillar_path(record.year, record.pillar)
 
 
 def pillar_path(pillar_id: str) -> str:
@@ -57,21 +70,21 @@ def plan_pages(knowledge: Knowledge) -> list[Page]:
         pages.append(Page("compare/funding.md", "funding.md.j2", "Funding requirements for 2019"))
     for year in knowledge.years:
         pages.append(Page(year_path(year), "year.md.j2", f"{year}", {"year": year}))
+        for pillar_id in knowledge.pillars_of_year(year):
+            pillar = knowledge.pillars[pillar_id]
+            pages.append(Page(year_pillar_path(year, pillar_id), "year_pillar.md.j2", f"{year} · {pillar.title}",
+                              {"year": year, "pillar": pillar}, in_nav=False))
     for pillar in knowledge.pillars.values():
         if knowledge.facts_for_pillar(pillar.id):
             pages.append(Page(pillar_path(pillar.id), "pillar.md.j2", pillar.title, {"pillar": pillar}))
     for country in knowledge.countries_with_pages:
-        pages.append(Page(country_path(country.code), "country.md.j2", country.name, {"country": country}))
+        pages.append(Page(country_path(country.code), "country.md.j2", country.name, {"country": country},
+                          in_nav=False))
     for source in knowledge.sources.values():
         pages.append(Page(source_path(source.id), "source.md.j2", source.title, {"source": source}))
     return pages
 
 
 def nav_pages(pages: list[Page]) -> list[str]:
-    """Pages that belong in the sidebar: everything but the per-country pages.
-
-    Material embeds the whole navigation in every page, so 200 country entries would make
-    every page heavy; country pages are reached through the countries index, links and search.
-    """
-    return [page.path for page in pages if not (page.path.startswith("countries/")
-                                                and page.path != "countries/index.md")]
+    """Pages that belong in the sidebar: all but the per-country and per-year-and-pillar pages."""
+    return [page.path for page in pages if page.in_nav]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .exports import export_files
 from .knowledge import Knowledge
-from .load import load_content
+from .load import ParseCache, load_content
 from .navigation import check_navigation
 from .pages import plan_pages
 from .problems import Problems
@@ -57,10 +57,10 @@ class BuildFailed(Exception):
     """A stage after checking failed; the message says which and why."""
 
 
-def check(layout: Layout, sources_dir: Path | None = None,
-          skip_missing_texts: bool = False) -> tuple[Knowledge | None, Problems]:
+def check(layout: Layout, sources_dir: Path | None = None, skip_missing_texts: bool = False,
+          cache: ParseCache | None = None) -> tuple[Knowledge | None, Problems]:
     problems = Problems()
-    loaded = load_content(layout.content, layout.root, problems)
+    loaded = load_content(layout.content, layout.root, problems, cache)
     texts = None
     if sources_dir is not None:
         text_problems = Problems()

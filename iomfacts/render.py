@@ -117,8 +117,41 @@ class PageHelpers:
         return self.link(self.k.sources[source_id].title, paths.source_path(source_id), anchor)
 
     def fact_link(self, record: FactRecord, label: Any = None) -> Markup:
-        """A link to the fact's canonical place: its anchor on its year page."""
-        return self.link(label if label is not None else record.id, paths.year_path(record.year), record.id)
+        """A link to the fact's canonical place: its anchor on its year-and-pillar page."""
+        return self.link(label if label is not None else record.id, paths.fact_page_path(record), record.id)
+
+    def is_home_of(self, record: FactRecord) -> bool:
+        """Whether this page is the fact's canonical page."""
+        return self.page.path == paths.fact_page_path(record)
+
+    def year_pillar_link(self, year: int, pillar_id: str, label: Any = None) -> Markup:
+        """The page of the facts filed under a pillar for a year, or plain text if it has none."""
+        text = label if label is not None else self.k.pillars[pillar_id].title
+        if paths.year_pillar_path(year, pillar_id) not in self.page_paths:
+            return escape_markdown(str(text)) if not isinstance(text, Markup) else text
+        return self.link(text, paths.year_pillar_path(year, pillar_id))
+
+    def countries_named(self, records: list[FactRecord]) -> list[tuple[str, int]]:
+        """(code, facts naming it), most named first, then by name: a stable order for ties."""
+        counts: dict[str, int] = {}
+        for record in records:
+            for code in dict.fromkeys(record.fact.countries):
+                counts[code] = counts.get(code, 0) + 1
+        return sorted(counts.items(), key=lambda item: (-item[1], self.k.countries[item[0]].name))
+
+    @staticmethod
+    def document_order(records: list[FactRecord]) -> list[FactRecord]:
+        """Facts by paragraph number; those cited by section follow, by section name."""
+        def key(record: FactRecord) -> tuple:
+            source = record.fact.source
+            return (source.paragraph is None, source.paragraph or 0, source.section or "", record.year, record.id)
+        return sorted(records, key=key)
+
+    def citation(self, record: FactRecord) -> str:
+        """'AR-2018 ¶3' or 'MI-2019, Foreword': where in which document, in a few characters."""
+        source = record.fact.source
+        where = f"¶{source.paragraph}" if source.paragraph is not None else (source.section or "")
+        return f"{source.document.upper()} {where}".strip()
 
     @staticmethod
     def distinct_values(values: list) -> list:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .incremental import regenerate as write_changes
 from .knowledge import Knowledge
+from .load import ParseCache
 from .pipeline import Layout, check
 
 
@@ -24,10 +25,13 @@ def _snapshot(folders: list[Path]) -> dict[Path, int]:
 
 
 def regenerate(layout: Layout, sources: Path | None, previous: Knowledge | None,
-               templates_changed: bool) -> Knowledge | None:
-    """Check, then rewrite the affected pages; return the new knowledge (None if the check failed)."""
+               templates_changed: bool, cache: ParseCache | None = None) -> Knowledge | None:
+    """Check, then rewrite the affected pages; return the new knowledge (None if the check failed).
+
+    With a `cache` kept between calls, only the files that changed are parsed again.
+    """
     started = time.monotonic()
-    knowledge, problems = check(layout, sources)
+    knowledge, problems = check(layout, sources, cache=cache)
     if knowledge is None:
         for problem in problems:
             print(problem, file=sys.stderr)
@@ -40,7 +44,8 @@ def regenerate(layout: Layout, sources: Path | None, previous: Knowledge | None,
 
 
 def serve(layout: Layout, sources: Path | None, address: str) -> int:
-    knowledge = regenerate(layout, sources, None, True)
+    cache = ParseCache()
+    knowledge = regenerate(layout, sources, None, True, cache)
     if knowledge is None:
         return 1
     command = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", address,
@@ -56,7 +61,7 @@ def serve(layout: Layout, sources: Path | None, address: str) -> int:
                 edited = {path for path, _ in set(current.items()) ^ set(seen.items())}
                 templates_changed = any(path.is_relative_to(layout.templates) for path in edited)
                 seen = current
-                knowledge = regenerate(layout, sources, knowledge, templates_changed) or knowledge
+                knowledge = regenerate(layout, sources, knowledge, templates_changed, cache) or knowledge
     except KeyboardInterrupt:
         pass
     finally:

@@ -1,7 +1,9 @@
 """The live preview rewrites only what an edit affects, and ends exactly where a full build would."""
 
+from iomfacts import load
 from iomfacts.docs_tree import write_tree
 from iomfacts.incremental import regenerate
+from iomfacts.load import ParseCache
 from iomfacts.pipeline import check, generate
 
 
@@ -22,7 +24,8 @@ def test_a_statement_edit_rewrites_only_the_pages_that_show_the_fact(site_copy):
     after, problems = check(site_copy)
     assert not problems
     changed = regenerate(site_copy, before, after, templates_changed=False)
-    assert set(changed) == {"years/2018.md", "pillars/p1-standards.md", "sources/ar-2018.md",
+    # The year page only counts facts, so a new wording leaves it as it was.
+    assert set(changed) == {"years/2018/p1-standards.md", "pillars/p1-standards.md", "sources/ar-2018.md",
                             "countries/alb.md", "countries/egy.md", "countries/ken.md",
                             "data/facts.json", "data/facts.csv"}
     incremental = tree(site_copy)
@@ -38,7 +41,10 @@ def test_a_figure_edit_also_updates_the_facts_that_differ_from_it(site_copy):
     after, problems = check(site_copy)
     assert not problems
     changed = regenerate(site_copy, before, after, templates_changed=False)
-    assert "sources/ar-2017.md" in changed, "the other fact's source page shows the new figure"
+    assert "years/2017/o3-safe-migration.md" in changed
+    page = (site_copy.docs / "years/2017/o3-safe-migration.md").read_text()
+    card = page[page.index('id="ar-2017-213-health-assessments"'):]
+    assert "nearly 440,600" in card[: card.index("</div>")], "the other fact's card shows the new figure"
     incremental = tree(site_copy)
     write_tree(site_copy.docs, generate(site_copy, after))
     assert tree(site_copy) == incremental
@@ -58,3 +64,24 @@ def test_a_change_that_adds_a_page_or_a_template_edit_regenerates_everything(sit
     incremental = tree(site_copy)
     write_tree(site_copy.docs, generate(site_copy, after))
     assert tree(site_copy) == incremental
+
+
+def test_the_preview_parses_again_only_the_file_that_changed(site_copy, monkeypatch):
+    cache = ParseCache()
+    check(site_copy, cache=cache)
+    parsed = []
+    real_parse = load._parse
+    monkeypatch.setattr(load, "_parse", lambda file, *rest: parsed.append(file.name) or real_parse(file, *rest))
+    edit(site_copy, "offices advised governments", "offices counselled governments")
+    knowledge, problems = check(site_copy, cache=cache)
+    assert not problems
+    assert parsed == ["p1-standards.yml"]
+    assert "counselled" in knowledge.by_id["ar-2018-3-legislation-advice"].fact.statement
+
+
+def test_a_cached_file_reports_its_problems_at_every_check(site_copy):
+    cache = ParseCache()
+    edit(site_copy, "kind: result", "kind: achievement")
+    first = [str(problem) for problem in check(site_copy, cache=cache)[1]]
+    second = [str(problem) for problem in check(site_copy, cache=cache)[1]]
+    assert first and first == second, "an unchanged broken file is still reported, not forgotten"

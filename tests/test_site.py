@@ -47,7 +47,8 @@ def test_a_fact_shows_its_figures_source_quote_and_links_everywhere(built):
     assert "72%" in text_of(fact)
     assert "Seventy-two per cent of IOM offices provided governments" in fact
     assert 'href="../../sources/ar-2018/"' in fact and "paragraph 3" in fact
-    assert 'href="../../years/2018/#ar-2018-3-legislation-advice"' in fact
+    assert 'href="../../years/2018/p1-standards/#ar-2018-3-legislation-advice"' in fact, \
+        "the fact links to its canonical page: its year and pillar"
     assert 'href="../../pillars/p1-standards/#ar-2018-3-legislation-advice"' in fact
     assert 'href="../alb/"' in fact and 'href="../egy/"' in fact
 
@@ -62,7 +63,7 @@ def test_2020_facts_appear_on_the_migof_pillar_they_are_mapped_to(built):
 
 
 def test_disagreeing_sources_are_shown_on_both_facts_and_in_the_comparison(built):
-    year = html(built, "years/2017")
+    year = html(built, "years/2017/o3-safe-migration")
     for fact_id, other in (("ar-2017-213-health-assessments", "dg-108-x-health-assessments"),
                            ("dg-108-x-health-assessments", "ar-2017-213-health-assessments")):
         fact = year[year.index(f'id="{fact_id}"'):]
@@ -92,7 +93,7 @@ def test_exports_have_every_field_and_a_working_url(built):
     assert avr["figures"][0] == {"value": 42000, "unit": "migrants", "scale": None, "qualifier": "over",
                                  "metric": "avr-migrants", "label": None}
     assert avr["source"] == {"document": "ar-2020", "paragraph": 81, "section": None}
-    assert avr["url"] == "years/2020/#ar-2020-81-avr-migrants"
+    assert avr["url"] == "years/2020/ar2020-mobility/#ar-2020-81-avr-migrants"
     assert by_id["ar-2017-213-health-assessments"]["differs_from"] == ["dg-108-x-health-assessments"]
     page, anchor = avr["url"].split("#")
     assert f'id="{anchor}"' in (built.site / page / "index.html").read_text()
@@ -166,3 +167,35 @@ def test_no_markdown_syntax_leaks_into_any_page(built):
     for page in built.site.rglob("*.html"):
         text = re.sub(r"<(script|style)\b.*?</\1>", "", page.read_text(encoding="utf-8"), flags=re.S)
         assert "{:" not in text and "{{" not in text and "{%" not in text, page
+
+
+def test_each_fact_file_has_a_page_that_holds_its_facts_in_full(built):
+    page = html(built, "years/2017/o3-safe-migration")
+    for fact_id in ("ar-2017-213-health-assessments", "dg-108-x-health-assessments"):
+        card = page[page.index(f'id="{fact_id}"'):]
+        assert "fact-quote" in card[: card.index("</div>")], "the card carries the quote"
+    assert 'href="../" ' in page or 'href="../"' in page, "a breadcrumb leads back to the year"
+    assert "Link to this fact" in page, "on its own page, a fact links to itself rather than away"
+    assert "years/2017/o3-safe-migration" not in html(built, "glossary"), "not in the sidebar"
+
+
+def test_the_year_page_sums_up_and_links_each_pillar_page(built):
+    page = html(built, "years/2017")
+    assert 'href="o3-safe-migration/"' in page
+    assert 'class="fact ' not in page, "the facts themselves are on the pillar pages of the year"
+    row = page[page.index('href="o3-safe-migration/"'):]
+    cells = re.findall(r"<td>([^<]*)</td>", row[: row.index("</tr>")])
+    assert cells == ["2", "2", "0", "0", "0"], "facts, results, plans, context, countries named"
+
+
+def test_pillar_and_source_pages_list_facts_a_line_each_linking_to_the_full_fact(built):
+    page = html(built, "pillars/o3-safe-migration")
+    line = page[page.index('<li class="fact-brief" id="ar-2020-81-avr-migrants"'):]
+    line = line[: line.index("</li>")]
+    assert "over 42,000 migrants" in text_of(line)
+    assert 'href="../../years/2020/ar2020-mobility/#ar-2020-81-avr-migrants">AR-2020 ¶81</a>' in line
+    assert "mapped here from the parts of the Annual Report for 2020" in text_of(page)
+    source = html(built, "sources/dg-108")
+    line = source[source.index('id="dg-108-x-health-assessments"'):]
+    line = line[: line.index("</li>")]
+    assert "sources differ" in line and "DG-108 Migration health</a>" in line
