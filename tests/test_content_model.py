@@ -85,3 +85,13 @@ def test_real_content_builds_with_mkdocs_strict(tmp_path):
     assert (layout.site / "countries/ken/index.html").exists()
     assert (layout.site / "pillars/o2-crises/index.html").exists()
     assert (layout.site / "compare/index.html").exists()
+    for fact_file in sorted((layout.content / "facts").glob("*/*.yml")):
+        year, pillar = fact_file.parent.name, fact_file.stem
+        page = layout.site / "years" / year / pillar / "index.html"
+        assert page.exists(), f"{fact_file.name} of {year} has its own page"
+    pages = {}
+    for fact in facts:  # every exported URL leads to the fact's anchor
+        page, anchor = fact["url"].split("#")
+        if page not in pages:
+            pages[page] = (layout.site / page / "index.html").read_text(encoding="utf-8")
+        assert f'id="{anchor}"' in pages[page], fact["url"]
