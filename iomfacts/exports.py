@@ -43,17 +43,19 @@ def fact_as_dict(record: FactRecord, knowledge: Knowledge) -> dict:
     }
 
 
-def facts_json(knowledge: Knowledge) -> bytes:
-    data = [fact_as_dict(record, knowledge) for record in knowledge.facts]
-    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+def facts_json(facts: list[dict]) -> bytes:
+    """A JSON array with one fact per line: readable in a diff, and encoded by json's C encoder
+    (an `indent` would switch to the pure-Python one, ten times slower)."""
+    lines = ",\n".join(json.dumps(fact, ensure_ascii=False, sort_keys=True) for fact in facts)
+    return f"[\n{lines}\n]\n".encode("utf-8")
 
 
-def facts_csv(knowledge: Knowledge) -> bytes:
+def facts_csv(facts: list[dict]) -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    for record in knowledge.facts:
-        row = fact_as_dict(record, knowledge)
+    for fact in facts:
+        row = dict(fact)
         source = row.pop("source")
         row.update(
             countries=";".join(row["countries"]),
@@ -130,9 +132,10 @@ def funding_csv(knowledge: Knowledge) -> bytes:
 
 
 def export_files(knowledge: Knowledge) -> dict[str, bytes]:
+    facts = [fact_as_dict(record, knowledge) for record in knowledge.facts]  # once for both files
     files = {
-        "data/facts.json": facts_json(knowledge),
-        "data/facts.csv": facts_csv(knowledge),
+        "data/facts.json": facts_json(facts),
+        "data/facts.csv": facts_csv(facts),
         "data/sources.json": sources_json(knowledge),
     }
     if knowledge.staff_datasets:

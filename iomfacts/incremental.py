@@ -21,6 +21,9 @@ from .version import content_version
 # Pages that show counts, headline figures or tables over all facts.
 AGGREGATE_PAGES = {"index.md", "years/index.md", "pillars/index.md", "countries/index.md",
                    "compare/index.md", "sources/index.md", "downloads.md"}
+# Fields no aggregate page shows: a change to them alone (the commonest edit, a rewording)
+# leaves those pages as they are. The full-build equality tests guard this list.
+WORDING_FIELDS = {"statement", "quote", "note", "tags"}
 
 
 def _same_reference_data(old: Knowledge, new: Knowledge) -> bool:
@@ -39,7 +42,9 @@ def affected_pages(old: Knowledge, new: Knowledge) -> set[str] | None:
     diff = compare(old, new)
     if diff.empty:
         return set()
-    touched = set(diff.pages) | AGGREGATE_PAGES
+    wording_only = not (diff.added or diff.removed) and all(
+        name in WORDING_FIELDS for _, _, change in diff.changed for name, _, _ in change.fields)
+    touched = set(diff.pages) | (set() if wording_only else AGGREGATE_PAGES)
     changed_ids = {record.id for record in diff.added + diff.removed} | {b.id for _, b, _ in diff.changed}
     for knowledge in (old, new):
         for fact_id in changed_ids:

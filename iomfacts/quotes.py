@@ -7,6 +7,7 @@ digits before comparing, so only the words and numbers themselves have to match.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 _ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
@@ -15,6 +16,7 @@ _ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
 _TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 
 
+@functools.lru_cache(maxsize=65536)  # every check normalizes every quote again; the preview checks often
 def normalize(text: str) -> str:
     """Lower-case letters and digits only: what two copies of the same words have in common."""
     text = unicodedata.normalize("NFKC", text)

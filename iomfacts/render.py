@@ -55,6 +55,14 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
     return env
 
 
+@functools.lru_cache(maxsize=8)
+def _environment(templates_dir: Path) -> jinja2.Environment:
+    """One environment per templates folder and process, so templates compile once: the live
+    preview renders a few pages per save. Jinja's auto_reload recompiles a template whose file
+    changed, so edited templates are never served stale."""
+    return make_environment(templates_dir)
+
+
 @functools.lru_cache(maxsize=65536)
 def _relative(target: str, here: str) -> str:
     """posixpath.relpath is slow (two abspath calls); pages share a few folders, so cache it."""
@@ -236,7 +244,7 @@ def render_pages(knowledge: Knowledge, planned: list[Page], templates_dir: Path,
     Links are decided against the whole plan either way (a page links to a country only if
     that country has a page), so rendering a subset gives the same bytes as rendering all.
     """
-    env = make_environment(templates_dir)
+    env = _environment(templates_dir)
     page_paths = {page.path for page in planned}
     edit_base = edit_base_url()
     output: dict[str, bytes] = {}

@@ -1,8 +1,10 @@
 """The live preview rewrites only what an edit affects, and ends exactly where a full build would."""
 
+import pytest
+
 from iomfacts import load
 from iomfacts.docs_tree import write_tree
-from iomfacts.incremental import regenerate
+from iomfacts.incremental import affected_pages, regenerate
 from iomfacts.load import ParseCache
 from iomfacts.pipeline import check, generate
 
@@ -85,3 +87,39 @@ def test_a_cached_file_reports_its_problems_at_every_check(site_copy):
     first = [str(problem) for problem in check(site_copy, cache=cache)[1]]
     second = [str(problem) for problem in check(site_copy, cache=cache)[1]]
     assert first and first == second, "an unchanged broken file is still reported, not forgotten"
+
+
+def test_a_rewording_skips_the_pages_of_counts_and_headline_figures(site_copy):
+    before, _ = check(site_copy)
+    edit(site_copy, "offices advised governments", "offices counselled governments")
+    reworded, _ = check(site_copy)
+    pages = affected_pages(before, reworded)
+    assert "years/2018/p1-standards.md" in pages and "index.md" not in pages and "compare/index.md" not in pages
+    edit(site_copy, "        qualifier: about\n", "        qualifier: nearly\n", "facts/2017/o3-safe-migration.yml")
+    refigured, _ = check(site_copy)
+    assert {"index.md", "compare/index.md"} <= affected_pages(reworded, refigured), "a figure shows there"
+
+
+P1 = "facts/2018/p1-standards.yml"
+O3 = "facts/2017/o3-safe-migration.yml"
+
+
+@pytest.mark.parametrize("old, new, file", [
+    ("advised governments", "counselled governments", P1),  # statement
+    ("tags: [policy]", "tags: [policy, legislation]", P1),  # tags
+    ("        qualifier: about\n", "        qualifier: nearly\n", O3),  # a figure another fact shows
+    ("        unit: countries\n", "        unit: countries and territories\n", O3),  # a figure's unit
+    ("kind: result\n    statement: Seventy", "kind: context\n    statement: Seventy", P1),  # kind
+    ("countries: [ALB, EGY, KEN]", "countries: [ALB, KEN]", P1),  # a country loses a fact
+    ("paragraph: 3\n", "paragraph: 4\n", P1),  # where in the source
+], ids=["statement", "tags", "differing-figure", "figure-unit", "kind", "countries", "paragraph"])
+def test_every_kind_of_edit_ends_where_a_full_build_would(site_copy, old, new, file):
+    before, _ = check(site_copy)
+    write_tree(site_copy.docs, generate(site_copy, before))
+    edit(site_copy, old, new, file)
+    after, problems = check(site_copy)
+    assert not problems, [str(problem) for problem in problems]
+    regenerate(site_copy, before, after, templates_changed=False)
+    incremental = tree(site_copy)
+    write_tree(site_copy.docs, generate(site_copy, after))
+    assert tree(site_copy) == incremental
