@@ -156,7 +156,7 @@ class PageHelpers:
         return sorted(records, key=key)
 
     def citation(self, record: FactRecord) -> str:
-        """'AR-2018 ¶3' or 'MI-2019, Foreword': where in which document, in a few characters."""
+        """'AR-2018 ¶3' or 'MI-2019 Foreword': where in which document, in a few characters."""
         source = record.fact.source
         where = f"¶{source.paragraph}" if source.paragraph is not None else (source.section or "")
         return f"{source.document.upper()} {where}".strip()
