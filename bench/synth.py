@@ -341,6 +341,8 @@ def write_mkdocs_config(root: Path, repo: Path, years: list[int], pillars_file: 
     if datasets:
         compare += [{"Staff by nationality": "compare/staff.md"},
                     {"Funding requirements 2019": "compare/funding.md"}]
+    if (root / "templates" / "differences.md.j2").exists():  # code that has the page (2% of facts differ)
+        compare.append({"Where the sources differ": "compare/differences.md"})
     config["nav"] = [
         {"Home": "index.md"},
         {"Years": ["years/index.md"] + [{str(y): f"years/{y}.md"} for y in years]},

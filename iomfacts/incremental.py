@@ -13,7 +13,7 @@ from .content_diff import compare, pages_of
 from .docs_tree import write_files
 from .exports import export_files
 from .knowledge import Knowledge
-from .pages import plan_pages
+from .pages import DIFFERENCES_PATH, plan_pages
 from .pipeline import Layout, generate
 from .render import render_pages
 from .version import content_version
@@ -50,6 +50,8 @@ def affected_pages(old: Knowledge, new: Knowledge) -> set[str] | None:
         for fact_id in changed_ids:
             for other in knowledge.differs.get(fact_id, []):  # they show this fact's figures
                 touched |= pages_of(knowledge.by_id[other])
+            if fact_id in knowledge.differs:  # the table of disagreements shows it too
+                touched.add(DIFFERENCES_PATH)
     return touched
 
 

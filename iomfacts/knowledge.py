@@ -107,6 +107,16 @@ class Knowledge:
     def facts_for_year(self, year: int) -> list[FactRecord]:
         return self._by_year.get(year, [])
 
+    def differing_pairs(self) -> list[tuple[FactRecord, FactRecord]]:
+        """Each disagreement once, as (earlier, later) by year, document and id."""
+        pairs = set()
+        for fact_id, others in self.differs.items():
+            for other in others:
+                a, b = sorted((self.by_id[fact_id], self.by_id[other]), key=sort_key)
+                pairs.add((a.id, b.id))
+        return sorted(((self.by_id[a], self.by_id[b]) for a, b in pairs),
+                      key=lambda pair: (sort_key(pair[0]), sort_key(pair[1])))
+
     def pillars_of_year(self, year: int) -> list[str]:
         """The pillars (in their defined order) that have a fact file for the year."""
         return [pillar for pillar in self.pillars if (year, pillar) in self._by_year_pillar]

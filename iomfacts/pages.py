@@ -23,6 +23,10 @@ class Page:
     in_nav: bool = True
 
 
+# Every pair of differing facts side by side (figures, notes, statements).
+DIFFERENCES_PATH = "compare/differences.md"
+
+
 def year_path(year: int) -> str:
     return f"years/{year}.md"
 
@@ -68,6 +72,8 @@ def plan_pages(knowledge: Knowledge) -> list[Page]:
         pages.append(Page("compare/staff.md", "staff.md.j2", "Staff by nationality"))
     if knowledge.funding_datasets:
         pages.append(Page("compare/funding.md", "funding.md.j2", "Funding requirements for 2019"))
+    if knowledge.differs:
+        pages.append(Page(DIFFERENCES_PATH, "differences.md.j2", "Where the sources differ"))
     for year in knowledge.years:
         pages.append(Page(year_path(year), "year.md.j2", f"{year}", {"year": year}))
         for pillar_id in knowledge.pillars_of_year(year):

@@ -215,6 +215,23 @@ class PageHelpers:
         figures = "; ".join(format_figure(figure) for figure in record.fact.figures) or record.id
         return f"{self.k.sources[record.fact.source.document].title} ({record.year}): {figures}"
 
+    def differing_pair(self, first: FactRecord, second: FactRecord) -> tuple[str, str, str, str]:
+        """(what, first's figures, second's figures, notes) for the table of disagreements.
+
+        Where both facts carry the same metric, that is what they disagree on: its name and only
+        its figures are shown; otherwise the first fact's statement and all figures.
+        """
+        theirs = {figure.metric for figure in second.fact.figures if figure.metric}
+        shared = next((figure.metric for figure in first.fact.figures if figure.metric in theirs), None)
+
+        def figures(record: FactRecord) -> str:
+            chosen = [f for f in record.fact.figures if shared is None or f.metric == shared]
+            return "; ".join(format_figure(figure) for figure in chosen) or "no figure"
+
+        what = self.k.metrics[shared].label if shared else first.fact.statement
+        notes = " ".join(dict.fromkeys(note for note in (first.fact.note, second.fact.note) if note))
+        return what, figures(first), figures(second), notes
+
     def place(self, record: FactRecord) -> Markup:
         source = record.fact.source
         parts = []

@@ -107,12 +107,13 @@ O3 = "facts/2017/o3-safe-migration.yml"
 @pytest.mark.parametrize("old, new, file", [
     ("advised governments", "counselled governments", P1),  # statement
     ("tags: [policy]", "tags: [policy, legislation]", P1),  # tags
+    ("figure is higher than", "figure is well above", O3),  # the note of a fact that differs
     ("        qualifier: about\n", "        qualifier: nearly\n", O3),  # a figure another fact shows
     ("        unit: countries\n", "        unit: countries and territories\n", O3),  # a figure's unit
     ("kind: result\n    statement: Seventy", "kind: context\n    statement: Seventy", P1),  # kind
     ("countries: [ALB, EGY, KEN]", "countries: [ALB, KEN]", P1),  # a country loses a fact
     ("paragraph: 3\n", "paragraph: 4\n", P1),  # where in the source
-], ids=["statement", "tags", "differing-figure", "figure-unit", "kind", "countries", "paragraph"])
+], ids=["statement", "tags", "differing-note", "differing-figure", "figure-unit", "kind", "countries", "paragraph"])
 def test_every_kind_of_edit_ends_where_a_full_build_would(site_copy, old, new, file):
     before, _ = check(site_copy)
     write_tree(site_copy.docs, generate(site_copy, before))

@@ -199,3 +199,15 @@ def test_pillar_and_source_pages_list_facts_a_line_each_linking_to_the_full_fact
     line = source[source.index('id="dg-108-x-health-assessments"'):]
     line = line[: line.index("</li>")]
     assert "sources differ" in line and "DG-108 Migration health</a>" in line
+
+
+def test_one_page_lists_every_disagreement_with_both_figures(built):
+    page = html(built, "compare/differences")
+    assert "Here is the one such pair" in text_of(page)
+    row = page[page.index("<td>Pre-departure health assessments"):]
+    row = row[: row.index("</tr>")]
+    assert 'href="../../years/2017/o3-safe-migration/#ar-2017-213-health-assessments">nearly 345,000 assessments</a>' in row
+    assert 'href="../../years/2017/o3-safe-migration/#dg-108-x-health-assessments">about 440,600 assessments</a>' in row
+    assert "The speech's figure is higher" in row, "the editors' note explains the difference"
+    assert "over 80 countries" not in row, "only the figures of the measure they disagree on"
+    assert 'href="../compare/differences/"' in html(built, "glossary"), "it is in the sidebar"
