@@ -14,7 +14,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
-from .pipeline import BuildFailed, Layout, run_mkdocs
+from .pipeline import BuildFailed, Layout, publish, run_mkdocs
 from .version import ContentVersion
 
 BUNDLE_NAME = "iom-annual-reports"
@@ -96,18 +96,24 @@ def write_zip(site: Path, target: Path, readme: str) -> None:
 
 
 def build_bundle(layout: Layout, version: ContentVersion, dist: Path) -> tuple[Path, Path]:
-    """Build the offline site from the current docs tree and zip it; return (zip, site folder)."""
+    """Build the offline site from the current docs tree and zip it; return (zip, site folder).
+
+    Call it with the build lock held (build_lock.py): stale staging folders of killed runs
+    are removed here, and the folder is swapped in like site/ (pipeline.publish)."""
     site = layout.root / "build" / "offline-site"
+    for stale in sorted(site.parent.glob(f"{site.name}.tmp-*")):  # left by a killed bundle
+        shutil.rmtree(stale, ignore_errors=True)
     staging = site.with_name(site.name + f".tmp-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
     try:
         run_mkdocs(layout, staging, layout.root / "mkdocs.offline.yml")
         check_offline_site(staging)
-        shutil.rmtree(site, ignore_errors=True)
-        os.replace(staging, site)
+        publish(staging, site)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     dist.mkdir(parents=True, exist_ok=True)
     target = dist / f"{BUNDLE_NAME}-offline-{version.iso_date}.zip"
-    write_zip(site, target, HOW_TO_OPEN.format(label=version.label))
+    try:
+        write_zip(site, target, HOW_TO_OPEN.format(label=version.label))
+    finally:
+        target.with_name(target.name + ".tmp").unlink(missing_ok=True)  # after an error or a signal
     return target, site

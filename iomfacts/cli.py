@@ -14,11 +14,24 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def _report(problems: Problems) -> None:
+    """Print every problem, one line each, on stderr; then how many there are.
+
+    Each line is made safe to print by `Problem` itself (escaped control, bidi and invisible
+    characters; GitHub's escapes in annotations). The lines are written in blocks, not one
+    write per problem, so a file with a hundred thousand problems is reported in a moment.
+    """
     annotate = os.environ.get("GITHUB_ACTIONS") == "true"
+    block: list[str] = []
     for problem in problems:
-        print(problem.github_annotation() if annotate else str(problem), file=sys.stderr)
-    count = len(set(problems.items))
-    print(f"{count} problem{'s' if count != 1 else ''} found; nothing was built.", file=sys.stderr)
+        block.append(problem.github_annotation() if annotate else str(problem))
+        if len(block) == 4096:
+            sys.stderr.write("\n".join(block) + "\n")
+            block.clear()
+    if block:
+        sys.stderr.write("\n".join(block) + "\n")
+    count = problems.unique_count()
+    sys.stderr.write(f"{count} problem{'s' if count != 1 else ''} found; nothing was built.\n")
+    sys.stderr.flush()
 
 
 def _check(layout: Layout, sources: Path | None, skip_missing_texts: bool = False):
@@ -42,41 +55,70 @@ def command_check(args, layout: Layout) -> int:
     return 0
 
 
+def _os_error(error: OSError, doing: str, layout: Layout) -> str:
+    from .pipeline import os_error_message
+
+    return os_error_message(error, doing, Path(error.filename) if error.filename else None, layout.root)
+
+
 def command_build(args, layout: Layout) -> int:
-    knowledge = _check(layout, args.sources)
-    if knowledge is None:
-        return 1
+    from .build_lock import build_lock
+    from .pipeline import clear_leftovers
+    from .processes import Interrupted
+
     try:
-        build(layout, knowledge)
+        with build_lock(layout.root):  # another build of this checkout finishes first
+            clear_leftovers(layout)  # e.g. put back a site/ that a killed build had moved aside
+            knowledge = _check(layout, args.sources)
+            if knowledge is None:
+                return 1
+            build(layout, knowledge)
     except BuildFailed as error:
         print(f"{error}\nThe previous site/ was left as it was.", file=sys.stderr)
         return 1
+    except OSError as error:
+        print(f"{_os_error(error, 'preparing the build at', layout)}\nThe previous site/ was left as it was.",
+              file=sys.stderr)
+        return 1
+    except Interrupted as stop:
+        left = "site/ already holds the new build" if stop.published else "the previous site/ was left as it was"
+        print(f"Build stopped by {stop.name}; {left}.", file=sys.stderr)
+        return stop.exit_code
     print(f"Built {layout.site} from {len(knowledge.facts)} facts.")
     return 0
 
 
 def command_bundle(args, layout: Layout) -> int:
+    from .build_lock import build_lock
     from .bundle import build_bundle
-    from .docs_tree import write_tree
-    from .pipeline import generate
+    from .pipeline import generate, write_docs
+    from .processes import Interrupted
     from .version import content_version
 
-    knowledge = _check(layout, args.sources)
-    if knowledge is None:
-        return 1
-    version = content_version(layout.root)
     try:
-        write_tree(layout.docs, generate(layout, knowledge))
-        archive, site = build_bundle(layout, version, layout.root / "dist")
-    except BuildFailed as error:
-        print(f"{error}\nNo bundle was written.", file=sys.stderr)
-        return 1
-    print(f"Wrote {archive.relative_to(layout.root)} ({archive.stat().st_size / 1e6:.1f} MB); {version.label}.")
-    if args.zim:
-        from .zim import write_zim
+        with build_lock(layout.root):  # builds and bundles of this checkout take turns
+            knowledge = _check(layout, args.sources)
+            if knowledge is None:
+                return 1
+            version = content_version(layout.root)
+            try:
+                write_docs(layout, generate(layout, knowledge))
+                archive, site = build_bundle(layout, version, layout.root / "dist")
+            except BuildFailed as error:
+                print(f"{error}\nNo bundle was written.", file=sys.stderr)
+                return 1
+            print(f"Wrote {archive.relative_to(layout.root)} ({archive.stat().st_size / 1e6:.1f} MB); {version.label}.")
+            if args.zim:
+                from .zim import write_zim
 
-        zim = write_zim(site, archive.with_suffix(".zim"), version)
-        print(f"Wrote {zim.relative_to(layout.root)} ({zim.stat().st_size / 1e6:.1f} MB).")
+                zim = write_zim(site, archive.with_suffix(".zim"), version)
+                print(f"Wrote {zim.relative_to(layout.root)} ({zim.stat().st_size / 1e6:.1f} MB).")
+    except OSError as error:
+        print(_os_error(error, "writing the bundle at", layout), file=sys.stderr)
+        return 1
+    except Interrupted as stop:
+        print(f"Bundle stopped by {stop.name}; files being written were removed.", file=sys.stderr)
+        return stop.exit_code
     return 0
 
 
@@ -154,4 +196,13 @@ def main(argv: list[str] | None = None) -> int:
     handler = {"check": command_check, "build": command_build, "schema": command_schema,
                "serve": command_serve, "bundle": command_bundle, "diff": command_diff,
                "fetch-sources": command_fetch_sources}[args.command]
-    return handler(args, layout)
+    from .processes import Interrupted, stop_handlers
+
+    # SIGINT (Ctrl-C) and SIGTERM become `Interrupted`: children are stopped, temporary
+    # folders removed, and the command exits with one line instead of a traceback.
+    with stop_handlers():
+        try:
+            return handler(args, layout)
+        except Interrupted as stop:
+            print(f"Stopped by {stop.name}.", file=sys.stderr)
+            return stop.exit_code

@@ -11,6 +11,7 @@ import io
 import json
 
 from . import pages as paths
+from .escapes import csv_cell
 from .knowledge import FactRecord, Knowledge
 
 CSV_COLUMNS = ["id", "year", "pillar", "mapped_pillar", "kind", "statement", "countries", "figures",
@@ -67,7 +68,7 @@ def facts_csv(facts: list[dict]) -> bytes:
             source_paragraph="" if source["paragraph"] is None else source["paragraph"],
             source_section=source["section"] or "",
         )
-        writer.writerow(row)
+        writer.writerow({key: csv_cell(value) for key, value in row.items()})
     return buffer.getvalue().encode("utf-8")
 
 
@@ -89,7 +90,7 @@ def _csv(columns: list[str], rows: list[dict]) -> bytes:
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({key: "" if value is None else value for key, value in row.items()})
+        writer.writerow({key: "" if value is None else csv_cell(value) for key, value in row.items()})
     return buffer.getvalue().encode("utf-8")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from decimal import Decimal
 
 from markupsafe import Markup
 
@@ -27,17 +28,15 @@ def escape_markdown(text: str) -> Markup:
     return Markup(_MARKDOWN_SPECIALS.sub(r"\\\1", text))
 
 
-def escape_attribute(text: str) -> Markup:
-    """Text inside a double-quoted HTML attribute."""
-    return Markup(str(text).replace("&", "&amp;").replace('"', "&quot;")
-                  .replace("<", "&lt;").replace(">", "&gt;"))
-
-
 def format_number(value: int | float) -> str:
-    """12673 -> '12,673'; 1605.4 -> '1,605.4'; 3.0 -> '3'."""
+    """12673 -> '12,673'; 1605.4 -> '1,605.4'; 3.0 -> '3'; 0.0000004 -> '0.0000004'.
+
+    A decimal keeps every digit written in the YAML: Python's repr of a float is the shortest
+    text that reads back as the same number, which is what the editor typed (less trailing
+    zeros), and Decimal prints it in positional notation, never as 4e-07 and never rounded.
+    """
     if isinstance(value, float) and not value.is_integer():
-        whole, _, fraction = f"{value:,.6f}".rstrip("0").partition(".")
-        return f"{whole}.{fraction}" if fraction else whole
+        return f"{Decimal(repr(value)):,f}"
     return f"{int(value):,}"
 
 

@@ -7,10 +7,14 @@ not a string), so a typo is an error rather than a silently missing value. Cross
 
 from __future__ import annotations
 
+import datetime
 import re
-from typing import Literal
+import unicodedata
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+from .escapes import is_safe_url
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 MAX_QUOTE_WORDS = 30
@@ -20,35 +24,83 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
-Identifier = Field(pattern=ID_PATTERN, min_length=2, max_length=80,
-                   description="Lower-case letters, digits and single hyphens.")
+def code_point(character: str) -> str:
+    """'U+200B ZERO WIDTH SPACE': a character an editor may not see, named so it can be found."""
+    return f"U+{ord(character):04X} {unicodedata.name(character, 'unnamed character')}"
+
+
+def _plain_ascii(value):
+    """Ids, codes and references are typed, not pasted: a zero-width space, a bidi control or a
+    Cyrillic look-alike would make two different ids look the same. Name the culprit."""
+    if isinstance(value, str):
+        for character in value:
+            if not (character.isascii() and character.isprintable()):
+                raise ValueError(f"contains {code_point(character)}; ids, codes and references are "
+                                 "plain ASCII (retype it rather than copying it)")
+    return value
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("is blank; write the text or remove the field")
+    return value
+
+
+# Identifiers name files, pages and anchors; references name an identifier or a code.
+Identifier = Annotated[str, BeforeValidator(_plain_ascii), Field(
+    pattern=ID_PATTERN, min_length=2, max_length=80, description="Lower-case letters, digits and single hyphens.")]
+Reference = Annotated[str, BeforeValidator(_plain_ascii), Field(min_length=1, max_length=80)]
+# Text printed in page titles, the navigation, headings and table cells has a length limit, so
+# that one value cannot make every page that shows it enormous; prose gets a longer one.
+Name = Annotated[str, Field(min_length=1, max_length=120), AfterValidator(_not_blank)]
+Title = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_not_blank)]
+Prose = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_not_blank)]
 
 
 def _safe_url(url: str | None) -> str | None:
-    if url is not None and not re.match(r"^https?://[^\s<>\"']+$", url):
-        raise ValueError("must be an http:// or https:// address with no spaces or quotes")
+    if url is not None and not is_safe_url(url):
+        raise ValueError("must be a plain http:// or https:// address: no spaces, quotes, brackets, "
+                         "parentheses or control characters (percent-encode them)")
     return url
+
+
+def _real_date(text: str | None) -> str | None:
+    """An ISO date or a year, and a date that exists (no 30 February)."""
+    if text is None or re.fullmatch(r"[0-9]{4}", text):
+        return text
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        raise ValueError(f"'{text}' is not an ISO date (YYYY-MM-DD) or a year")
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"'{text}' is not a real date") from None
+    return text
 
 
 # --- sources.yml -------------------------------------------------------------------------
 
 class Source(Strict):
-    id: str = Identifier
-    title: str = Field(min_length=1)
-    symbol: str | None = Field(description="Official document symbol, e.g. C/109/4, if printed.")
-    covers: str = Field(min_length=1, description="The period the document reports on.")
+    id: Identifier
+    title: Title
+    symbol: Name | None = Field(description="Official document symbol, e.g. C/109/4, if printed.")
+    covers: Name = Field(description="The period the document reports on.")
     year: int = Field(ge=1990, le=2100, description="The main year the document is about.")
-    council_session: str | None
+    council_session: Name | None
     date: str | None = Field(description="Issue date as printed (ISO date or year), if any.")
-    url: str | None = Field(description="Official address of the PDF, if known.")
-    text_file: str = Field(pattern=r"^[A-Za-z0-9_.-]+\.txt$",
+    url: str | None = Field(max_length=2000, description="Official address of the PDF, if known.")
+    text_file: str = Field(pattern=r"^[A-Za-z0-9_.-]+\.txt$", max_length=120,
                            description="Name of the extracted text in the seeds folder.")
-    notes: str | None = None
+    notes: Prose | None = None
 
     @field_validator("url")
     @classmethod
     def _check_url(cls, url: str | None) -> str | None:
         return _safe_url(url)
+
+    @field_validator("date")
+    @classmethod
+    def _check_date(cls, date: str | None) -> str | None:
+        return _real_date(date)
 
 
 class SourcesFile(Strict):
@@ -61,27 +113,27 @@ Framework = Literal["general", "migof", "effectiveness", "ar2020"]
 
 
 class Pillar(Strict):
-    id: str = Identifier
+    id: Identifier
     framework: Framework = Field(description=(
         "general: overview and context; migof: a MiGOF principle or objective; "
         "effectiveness: organizational effectiveness; ar2020: a part of the 2020 report."))
     short: str = Field(min_length=1, max_length=40, description="Short name for tables.")
-    title: str = Field(min_length=1)
-    description: str = Field(min_length=1)
+    title: Title
+    description: Prose
 
 
 class CrosswalkEntry(Strict):
-    id: str = Identifier
-    part: str = Field(description="The 2020 part (a pillar with framework ar2020).")
-    title: str
+    id: Identifier
+    part: Reference = Field(description="The 2020 part (a pillar with framework ar2020).")
+    title: Title
     paragraphs: list[int] | None = Field(
         default=None, min_length=2, max_length=2,
         description="First and last paragraph of the section, inclusive: [first, last].")
-    sections: list[str] = Field(default_factory=list,
-                                description='Boxes or other unnumbered sections, e.g. "Box 3".')
-    maps_to: str = Field(description="The nearest MiGOF (or overview/effectiveness) pillar.")
-    secondary: str | None = None
-    reason: str = Field(min_length=1)
+    sections: list[Name] = Field(default_factory=list,
+                                 description='Boxes or other unnumbered sections, e.g. "Box 3".')
+    maps_to: Reference = Field(description="The nearest MiGOF (or overview/effectiveness) pillar.")
+    secondary: Reference | None = None
+    reason: Prose
 
     @model_validator(mode="after")
     def _has_scope(self) -> "CrosswalkEntry":
@@ -100,18 +152,19 @@ class PillarsFile(Strict):
 # --- countries.yml -----------------------------------------------------------------------
 
 class Region(Strict):
-    id: str = Identifier
-    name: str = Field(min_length=1)
+    id: Identifier
+    name: Name
 
 
 class Country(Strict):
-    code: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3 code (XKX for Kosovo).")
-    name: str = Field(min_length=1, description="The name as IOM writes it.")
-    region: str
+    code: Annotated[str, BeforeValidator(_plain_ascii)] = Field(
+        pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3 code (XKX for Kosovo).")
+    name: Name = Field(description="The name as IOM writes it.")
+    region: Reference
     region_basis: Literal["mi-2019", "geography"] = Field(description=(
         "mi-2019: listed in that region's funding table of Migration Initiatives 2019; "
         "geography: not listed there, placed in the nearest region."))
-    footnote: str | None = Field(default=None, description="A designation footnote, shown on the page.")
+    footnote: Prose | None = Field(default=None, description="A designation footnote, shown on the page.")
 
 
 class CountriesFile(Strict):
@@ -122,11 +175,11 @@ class CountriesFile(Strict):
 # --- metrics.yml -------------------------------------------------------------------------
 
 class Metric(Strict):
-    id: str = Identifier
-    label: str = Field(min_length=1)
-    unit: str = Field(min_length=1)
-    definition: str = Field(min_length=1)
-    caveats: str | None = None
+    id: Identifier
+    label: Title
+    unit: str = Field(min_length=1, max_length=40)
+    definition: Prose
+    caveats: Prose | None = None
     headline: bool = Field(default=False, description="Shown among the home page's headline figures.")
 
 
@@ -138,9 +191,9 @@ class MetricsFile(Strict):
 
 class GlossaryTerm(Strict):
     term: str = Field(min_length=1, max_length=40)
-    expansion: str = Field(min_length=1)
-    sources: list[str] = Field(min_length=1)
-    note: str | None = None
+    expansion: Title
+    sources: list[Reference] = Field(min_length=1)
+    note: Prose | None = None
 
 
 class GlossaryFile(Strict):
@@ -159,14 +212,14 @@ class Figure(Strict):
     unit: str = Field(min_length=1, max_length=40)
     scale: Scale | None = None
     qualifier: Qualifier | None = None
-    metric: str | None = None
-    label: str | None = Field(default=None, max_length=80)
+    metric: Reference | None = None
+    label: str | None = Field(default=None, min_length=1, max_length=80)
 
 
 class SourceRef(Strict):
-    document: str
-    paragraph: int | None = Field(default=None, ge=0, le=10000)
-    section: str | None = Field(default=None, min_length=1, max_length=80)
+    document: Reference
+    paragraph: int | None = Field(default=None, ge=1, le=10000)
+    section: Annotated[str, AfterValidator(_not_blank)] | None = Field(default=None, min_length=1, max_length=80)
 
     @model_validator(mode="after")
     def _has_place(self) -> "SourceRef":
@@ -176,15 +229,15 @@ class SourceRef(Strict):
 
 
 class Fact(Strict):
-    id: str = Identifier
+    id: Identifier
     kind: Kind = Field(description="result: done or measured; plan: intended or required; context: background.")
     statement: str = Field(min_length=10, max_length=1200)
-    countries: list[str]
+    countries: list[Reference]
     figures: list[Figure]
     source: SourceRef
     quote: str = Field(min_length=3, max_length=400)
-    tags: list[str] = Field(default_factory=list)
-    differs_from: list[str] = Field(default_factory=list)
+    tags: list[Reference] = Field(default_factory=list)
+    differs_from: list[Reference] = Field(default_factory=list)
     note: str | None = Field(default=None, max_length=600)
 
     @field_validator("quote")
@@ -206,7 +259,7 @@ class Fact(Strict):
 
 class FactFile(Strict):
     year: int = Field(ge=1990, le=2100)
-    pillar: str
+    pillar: Reference
     facts: list[Fact] = Field(min_length=1)
 
 
@@ -232,29 +285,31 @@ class StaffCounts(Strict):
 
 
 class StaffRow(StaffCounts):
-    nationality: str | None = Field(description="ISO3 code; null for the annex's 'Other' row.")
-    printed_name: str = Field(min_length=1, description="The nationality as the annex prints it.")
+    nationality: Reference | None = Field(description="ISO3 code; null for the annex's 'Other' row.")
+    printed_name: Name = Field(description="The nationality as the annex prints it.")
     member_state: bool = Field(description="In the annex's Member States block (false: observer/non-member/other).")
-    note: str | None = Field(default=None, description="How a damaged cell was recovered, if it was.")
+    note: Prose | None = Field(default=None, description="How a damaged cell was recovered, if it was.")
 
 
 class UnusableRow(Strict):
-    printed_name: str = Field(min_length=1)
-    nationality: str | None = None
-    reason: str = Field(min_length=1)
+    printed_name: Name
+    nationality: Reference | None = None
+    reason: Prose
 
 
 class StaffDataset(Strict):
-    id: str = Identifier
-    title: str
+    id: Identifier
+    title: Title
     category: Literal["general-service", "professional"]
     year: int = Field(ge=1990, le=2100)
     source: SourceRef
-    grades: list[str] = Field(description="The grade columns in printed order.")
+    grades: list[Annotated[str, BeforeValidator(_plain_ascii), Field(min_length=1, max_length=20)]] = Field(
+        description="The grade columns in printed order.")
     grades_ingested: bool = Field(description="false when the per-nationality grade cells are unreliable.")
-    grades_note: str | None = Field(default=None, description="Why grade cells were not ingested.")
-    method: str = Field(min_length=1, description="How the cells were recovered from the extracted text.")
-    total_row_quote: str = Field(min_length=3, description="The printed Total row, verbatim, for verification.")
+    grades_note: Prose | None = Field(default=None, description="Why grade cells were not ingested.")
+    method: Prose = Field(description="How the cells were recovered from the extracted text.")
+    total_row_quote: str = Field(min_length=3, max_length=400,
+                                 description="The printed Total row, verbatim, for verification.")
     printed_total: StaffCounts
     rows: list[StaffRow] = Field(min_length=1)
     unusable: list[UnusableRow] = Field(default_factory=list,
@@ -269,42 +324,42 @@ class FundingCells(Strict):
 
 
 class Correction(Strict):
-    printed: str = Field(min_length=1, description="The value exactly as printed.")
-    reason: str = Field(min_length=1)
+    printed: Name = Field(description="The value exactly as printed.")
+    reason: Prose
 
 
 class FundingRow(FundingCells):
-    label: str = Field(min_length=1, description="The row as printed.")
-    countries: list[str] = Field(default_factory=list, description="ISO3 codes; several for a group row.")
-    upside_down: list[str] = Field(default_factory=list,
+    label: Name = Field(description="The row as printed.")
+    countries: list[Reference] = Field(default_factory=list, description="ISO3 codes; several for a group row.")
+    upside_down: list[Reference] = Field(default_factory=list,
                                    description="Cells printed upside down and decoded by the rule in `decoding`.")
     total_correction: Correction | None = None
-    note: str | None = None
+    note: Prose | None = None
 
 
 class SummaryRow(FundingCells):
-    label: str
-    region: str | None = Field(description="Region id; null for global initiatives.")
-    note: str | None = None
+    label: Name
+    region: Reference | None = Field(description="Region id; null for global initiatives.")
+    note: Prose | None = None
 
 
 class RegionTable(Strict):
-    region: str
-    label: str
+    region: Reference
+    label: Name
     rows: list[FundingRow] = Field(min_length=1)
     printed_total: FundingCells
-    note: str | None = None
+    note: Prose | None = None
 
 
 class FundingDataset(Strict):
-    id: str = Identifier
-    title: str
+    id: Identifier
+    title: Title
     year: int = Field(ge=1990, le=2100)
     source: SourceRef
-    unit: str
-    pillars: list[str] = Field(min_length=1)
-    decoding: str = Field(min_length=1, description="How OCR damage (empty cells, upside-down numbers) was read.")
-    total_row_quote: str = Field(min_length=3)
+    unit: str = Field(min_length=1, max_length=40)
+    pillars: list[Reference] = Field(min_length=1)
+    decoding: Prose = Field(description="How OCR damage (empty cells, upside-down numbers) was read.")
+    total_row_quote: str = Field(min_length=3, max_length=400)
     summary: list[SummaryRow] = Field(min_length=1)
     summary_total: FundingCells
     regions: list[RegionTable] = Field(min_length=1)

@@ -6,8 +6,11 @@ paths here are the site's public URLs (MkDocs turns `years/2018.md` into `years/
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
+
+from markdown.extensions.toc import slugify
 
 from .knowledge import Knowledge
 
@@ -55,6 +58,38 @@ def source_path(source_id: str) -> str:
 
 def year_anchor(year: int) -> str:
     return f"y{year}"
+
+
+# Anchors the templates write on pages that also carry fact anchors (a fact's id is its anchor).
+FIXED_ANCHORS = frozenset({"staff", "funding", "countries", "missing", "between", "within"})
+YEAR_ANCHOR = re.compile(r"y[0-9]{4}")
+
+
+def heading_anchor(text: str) -> str:
+    """The id Markdown's table of contents gives a heading with this text (MkDocs' default)."""
+    return slugify(text, "-")
+
+
+def generated_anchors(pillars, countries, sources, regions) -> dict[str, str]:
+    """Every anchor the pages write other than fact ids, with what it belongs to. A fact whose
+    id is also one of these would make one of the two unreachable by its link."""
+    taken = {anchor: f"the section anchor '#{anchor}'" for anchor in FIXED_ANCHORS}
+    for kind, items, text in (("country", countries, lambda c: c.name), ("pillar", pillars, lambda p: p.title),
+                              ("source", sources, lambda s: s.title)):
+        for key, item in items.items():
+            taken.setdefault(heading_anchor(text(item)), f"the heading anchor of {kind} '{key}'")
+    taken.update({pillar: f"pillar '{pillar}', whose section anchor it is on source pages" for pillar in pillars})
+    taken.update({region: f"region '{region}', whose section anchor it is" for region in regions})
+    return taken
+
+
+def anchor_taken(fact_id: str, generated: dict[str, str]) -> str | None:
+    """What else has `fact_id` as its anchor (see `generated_anchors`), or None."""
+    if YEAR_ANCHOR.fullmatch(fact_id):
+        return "the anchor of a year's section on country and pillar pages"
+    if fact_id.startswith("metric-"):
+        return "the anchors of measures on the comparison page"
+    return generated.get(fact_id)
 
 
 def plan_pages(knowledge: Knowledge) -> list[Page]:

@@ -2,24 +2,32 @@
 
 content/*.yml -> load -> validate -> knowledge -> page plans -> render -> docs tree
 -> mkdocs build --strict (into a temporary folder) -> swap into site/.
-Nothing is written before every earlier stage has succeeded, and site/ is replaced in one
-rename, so a failed or interrupted build leaves the previous site exactly as it was.
+Nothing is written before every earlier stage has succeeded, and site/ is replaced by one
+atomic exchange (see `publish`), so a failed or interrupted build leaves the previous site
+exactly as it was. Builds of one checkout take turns (build_lock.py).
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import errno
 import os
+import platform
 import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import processes
+
 from .exports import export_files
 from .knowledge import Knowledge
 from .load import ParseCache, load_content
 from .navigation import check_navigation
 from .pages import plan_pages
+from .pause_points import pause_at
 from .problems import Problems
 from .render import render_pages
 from .validate import read_source_texts, validate
@@ -95,40 +103,177 @@ def mkdocs_environment(layout: Layout) -> dict[str, str]:
     return environment
 
 
+def _shown(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+
+def os_error_message(error: OSError, doing: str, path: Path | None, root: Path) -> str:
+    """One line for an OSError: what we were doing, where, and what to do about it."""
+    where = f" {_shown(Path(path), root)}" if path is not None else ""
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"No space left on device while {doing}{where}; free some space and build again."
+    reason = error.strerror or str(error)
+    return f"{reason} while {doing}{where}."
+
+
 def run_mkdocs(layout: Layout, output: Path, config: Path | None = None) -> None:
-    """The real `mkdocs build --strict`, into `output` (with mkdocs.yml unless told otherwise)."""
+    """The real `mkdocs build --strict`, into `output` (with mkdocs.yml unless told otherwise).
+
+    MkDocs runs in its own process group and dies with us (see processes.py); if we are
+    interrupted, its whole group is stopped before the exception goes on."""
     # Not --quiet: MkDocs only counts the warnings it prints, and --strict fails on that count.
+    config = config or layout.mkdocs_config
     command = [sys.executable, "-m", "mkdocs", "build", "--strict",
-               "--config-file", str(config or layout.mkdocs_config), "--site-dir", str(output)]
-    result = subprocess.run(command, cwd=layout.root, capture_output=True, text=True, env=mkdocs_environment(layout))
-    if result.returncode != 0:
-        lines = (result.stderr + result.stdout).splitlines()
+               "--config-file", str(config), "--site-dir", str(output)]
+    with processes.child(command, cwd=layout.root, env=mkdocs_environment(layout), text=True,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        pause_at("mkdocs")
+        stdout, stderr = process.communicate()
+    if process.returncode != 0:
+        lines = (stderr + stdout).splitlines()
+        if any("No space left on device" in line for line in lines):
+            raise BuildFailed(f"No space left on device while mkdocs wrote {_shown(output, layout.root)}; "
+                              "free some space and build again.")
         reasons = [line for line in lines if line.startswith(("WARNING", "ERROR", "Aborted"))]
-        raise BuildFailed(f"mkdocs build --strict ({(config or layout.mkdocs_config).name}) failed:\n"
+        raise BuildFailed(f"mkdocs build --strict ({config.name}) failed:\n"
                           + "\n".join(reasons or lines[-20:]))
 
 
+# renameat2(2) where the C library lacks the wrapper (glibc < 2.28, some musl builds).
+_RENAMEAT2_SYSCALL = {"x86_64": 316, "amd64": 316, "aarch64": 276, "arm64": 276, "riscv64": 276,
+                      "i386": 353, "i686": 353, "armv7l": 382, "armv6l": 382, "ppc64le": 357,
+                      "ppc64": 357, "s390x": 347, "loongarch64": 276}
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def _load_renameat2():
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+    except OSError:
+        return None
+    function = getattr(libc, "renameat2", None)
+    if function is not None:
+        function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+        function.restype = ctypes.c_int
+        return lambda a, b: function(_AT_FDCWD, a, _AT_FDCWD, b, _RENAME_EXCHANGE)
+    number = _RENAMEAT2_SYSCALL.get(platform.machine().lower())
+    syscall = getattr(libc, "syscall", None)
+    if number is None or syscall is None:
+        return None
+    syscall.restype = ctypes.c_long
+    return lambda a, b: syscall(ctypes.c_long(number), ctypes.c_int(_AT_FDCWD), ctypes.c_char_p(a),
+                                ctypes.c_int(_AT_FDCWD), ctypes.c_char_p(b), ctypes.c_uint(_RENAME_EXCHANGE))
+
+
+_renameat2 = _load_renameat2()
+
+
+def exchange(first: Path, second: Path) -> bool:
+    """Swap two existing paths in one step (Linux renameat2 RENAME_EXCHANGE): at no moment is
+    either name missing. False where the platform or file system cannot do it."""
+    if _renameat2 is None:
+        return False
+    if _renameat2(os.fsencode(first), os.fsencode(second)) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(first), None, str(second))
+
+
+def _aside(site: Path) -> Path:
+    return site.with_name(site.name + ".old")
+
+
+def recover(site: Path) -> None:
+    """Undo what a build killed in the middle of a fallback publish left: if `site` is missing
+    but `site.old` exists, put it back; drop a `site.old` that is no longer needed."""
+    old = _aside(site)
+    if not old.exists():
+        return
+    if not site.exists():
+        os.rename(old, site)
+    else:
+        shutil.rmtree(old, ignore_errors=True)
+
+
 def publish(built: Path, site: Path) -> None:
-    """Replace `site` with `built` by renames, so readers never see a half-written site."""
-    old = site.with_name(site.name + ".old")
-    if old.exists():
-        shutil.rmtree(old)
-    if site.exists():
-        os.replace(site, old)
-    os.replace(built, site)
-    shutil.rmtree(old, ignore_errors=True)
+    """Replace `site` with the complete tree `built`; `site` is never missing or half-written.
+
+    One atomic exchange where the system allows (the old tree then sits at `built` and is
+    deleted); otherwise two renames, and a build killed between them (SIGKILL, power loss) is
+    undone by `recover` at the next build. SIGINT and SIGTERM wait until this is done, so an
+    interrupted build has either published completely or not at all."""
+    with processes.signals_held():
+        recover(site)
+        if not site.exists():
+            os.rename(built, site)
+        elif exchange(built, site):
+            pause_at("after-exchange")
+            shutil.rmtree(built, ignore_errors=True)  # the old site
+        else:
+            old = _aside(site)
+            os.rename(site, old)
+            try:
+                pause_at("between-renames")
+                os.rename(built, site)
+            except BaseException:
+                os.rename(old, site)
+                raise
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def clear_leftovers(layout: Layout) -> None:
+    """What killed builds left: a site moved aside (put back), staging folders (deleted).
+    Call with the build lock held, so no other build is using them."""
+    recover(layout.site)
+    for stale in sorted(layout.site.parent.glob(f"{layout.site.name}.tmp-*")):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def write_docs(layout: Layout, files: dict[str, bytes]) -> None:
+    """write_tree into build/docs, with a file-system error turned into a one-line BuildFailed."""
+    from .docs_tree import WriteFailed, write_tree
+
+    try:
+        write_tree(layout.docs, files)
+    except WriteFailed as failure:
+        raise BuildFailed(os_error_message(failure.error, "writing", failure.path, layout.root)) from failure
 
 
 def build(layout: Layout, knowledge: Knowledge) -> None:
-    from .docs_tree import write_tree
+    """Write build/docs, build the site into site.tmp-<pid> and publish it over site/.
 
-    write_tree(layout.docs, generate(layout, knowledge))
-    for stale in layout.site.parent.glob(f"{layout.site.name}.tmp-*"):  # left by a killed build
-        shutil.rmtree(stale, ignore_errors=True)
-    staging = layout.site.with_name(f"{layout.site.name}.tmp-{os.getpid()}")
-    try:
-        run_mkdocs(layout, staging)
-        publish(staging, layout.site)
-    finally:
-        if staging.exists():
+    Raises BuildFailed (with a one-line reason for file-system errors such as a full disk);
+    on any failure or interruption site/ is left exactly as it was."""
+    from .build_lock import build_lock
+
+    files = generate(layout, knowledge)
+    with build_lock(layout.root):
+        try:
+            clear_leftovers(layout)
+        except OSError as error:
+            raise BuildFailed(os_error_message(error, "restoring", layout.site, layout.root)) from error
+        write_docs(layout, files)
+        staging = layout.site.with_name(f"{layout.site.name}.tmp-{os.getpid()}")
+        try:
+            try:
+                run_mkdocs(layout, staging)
+            except OSError as error:  # MkDocs could not even start (out of memory, processes...)
+                raise BuildFailed(os_error_message(error, "starting mkdocs for", staging, layout.root)) from error
+            pause_at("before-publish")
+            published = False
+            try:
+                with processes.signals_held():  # a signal now is delivered once site/ is settled
+                    publish(staging, layout.site)
+                    published = True
+            except OSError as error:
+                raise BuildFailed(os_error_message(error, "publishing", layout.site, layout.root)) from error
+            except processes.Interrupted as stop:
+                stop.published = published
+                raise
+        finally:
             shutil.rmtree(staging, ignore_errors=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
+from decimal import Decimal
 
 _ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
          "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
@@ -55,7 +56,7 @@ def number_in_words(number: int) -> str | None:
 def figure_spellings(value: int | float) -> list[str]:
     """The normalized forms a printed figure can take: digits, and words for whole numbers."""
     if isinstance(value, float) and not value.is_integer():
-        digits = f"{value:f}".rstrip("0").rstrip(".")
+        digits = f"{Decimal(repr(value)):f}"  # every digit written, never rounded (0.0000004)
     else:
         digits = str(int(value))
     spellings = [digits.replace(".", "").lstrip("-")]

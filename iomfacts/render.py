@@ -8,9 +8,9 @@ therefore never let an editor's text become markup.
 from __future__ import annotations
 
 import functools
-import json
 import os
 import posixpath
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,9 @@ from . import pages as paths
 from .datasets import (cells_add_up, cells_sum, funding_reconciliation, region_vs_summary,
                        staff_reconciliation)
 from .knowledge import FactRecord, Knowledge
-from .markdown_text import escape_attribute, escape_markdown, format_figure, format_number
+from . import escapes
+from .escapes import attribute as escape_attribute
+from .markdown_text import escape_markdown, format_figure, format_number
 from .pages import Page
 
 
@@ -48,9 +50,9 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
     )
     env.filters["figure"] = lambda figure: escape_markdown(format_figure(figure))
     env.filters["number"] = lambda value: escape_markdown(format_number(value))
-    env.filters["attr"] = escape_attribute
-    # JSON strings are valid YAML: a safe way to put any title into front matter.
-    env.filters["yaml"] = lambda text: Markup(json.dumps(str(text), ensure_ascii=False))
+    env.filters["attr"] = escapes.attribute
+    env.filters["url"] = escapes.url
+    env.filters["page_title"] = escapes.page_title
     env.filters["kind_label"] = lambda kind: {"result": "Result", "plan": "Plan", "context": "Context"}[kind]
     return env
 
@@ -82,16 +84,19 @@ class PageHelpers:
         """' · edit' linking to the YAML file that holds the fact, on GitHub."""
         if not self.edit_base:
             return Markup("")
-        return Markup(f' · <a class="edit-link" href="{escape_attribute(self.edit_base + record.path)}" '
+        return Markup(f' · <a class="edit-link" href="{self._edit_href(record.path)}" '
                       f'title="Edit this fact: {escape_attribute(record.path)}">edit</a>')
+
+    def _edit_href(self, path: str) -> Markup:
+        return escapes.url(self.edit_base + urllib.parse.quote(path))
 
     def edit_files(self, records: list[FactRecord]) -> Markup:
         """Links to every content file the page's facts come from."""
         if not self.edit_base or not records:
             return Markup("")
         files = sorted({record.path for record in records})
-        links = ", ".join(f'<a class="edit-link" href="{escape_attribute(self.edit_base + path)}">'
-                          f"{escape_attribute(path)}</a>" for path in files)
+        links = ", ".join(f'<a class="edit-link" href="{self._edit_href(path)}">'
+                          f"{escape_markdown(path)}</a>" for path in files)
         return Markup(f"Edit the facts of this page: {links}\n{{: .edit-files }}\n")
 
     def href(self, target: str, anchor: str | None = None) -> str:
@@ -245,13 +250,14 @@ class PageHelpers:
 def edit_base_url() -> str | None:
     """Where "edit" links point: IOM_EDIT_URL, or the repository a GitHub Actions run builds."""
     explicit = os.environ.get("IOM_EDIT_URL")
+    base = None
     if explicit:
-        return explicit if explicit.endswith("/") else explicit + "/"
-    repository = os.environ.get("GITHUB_REPOSITORY")
-    if repository:
+        base = explicit if explicit.endswith("/") else explicit + "/"
+    elif os.environ.get("GITHUB_REPOSITORY"):
         server = os.environ.get("GITHUB_SERVER_URL", "https://github.com")
-        return f"{server}/{repository}/edit/main/"
-    return None
+        base = f"{server}/{os.environ['GITHUB_REPOSITORY']}/edit/main/"
+    # An address that is not a plain http(s) URL gets no links rather than a broken attribute.
+    return base if base and escapes.is_safe_url(base) else None
 
 
 def render_pages(knowledge: Knowledge, planned: list[Page], templates_dir: Path,

@@ -9,11 +9,11 @@ good pages.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
 
+from . import processes
 from .incremental import regenerate as write_changes
 from .knowledge import Knowledge
 from .load import ParseCache
@@ -21,7 +21,16 @@ from .pipeline import Layout, check
 
 
 def _snapshot(folders: list[Path]) -> dict[Path, int]:
-    return {path: path.stat().st_mtime_ns for folder in folders for path in folder.rglob("*") if path.is_file()}
+    """Modification time of every entry, links included (a dangling link is a change the check
+    reports, not a crash of the preview)."""
+    times = {}
+    for folder in folders:
+        for path in folder.rglob("*"):
+            try:
+                times[path] = path.lstat().st_mtime_ns
+            except OSError:  # removed while we looked
+                continue
+    return times
 
 
 def regenerate(layout: Layout, sources: Path | None, previous: Knowledge | None,
@@ -50,21 +59,22 @@ def serve(layout: Layout, sources: Path | None, address: str) -> int:
         return 1
     command = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", address,
                "--config-file", str(layout.mkdocs_config)]
-    server = subprocess.Popen(command, cwd=layout.root, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     watched = [layout.content, layout.templates]
     seen = _snapshot(watched)
+    # MkDocs runs in its own process group and dies with us; Ctrl-C (which the terminal now
+    # sends to this process only) and SIGTERM are forwarded to its whole group on the way out.
     try:
-        while server.poll() is None:
-            time.sleep(0.5)
-            current = _snapshot(watched)
-            if current != seen:
-                edited = {path for path, _ in set(current.items()) ^ set(seen.items())}
-                templates_changed = any(path.is_relative_to(layout.templates) for path in edited)
-                seen = current
-                knowledge = regenerate(layout, sources, knowledge, templates_changed, cache) or knowledge
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.terminate()
-        server.wait()
-    return 0
+        with processes.child(command, cwd=layout.root, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}) as server:
+            while server.poll() is None:
+                time.sleep(0.5)
+                current = _snapshot(watched)
+                if current != seen:
+                    edited = {path for path, _ in set(current.items()) ^ set(seen.items())}
+                    templates_changed = any(path.is_relative_to(layout.templates) for path in edited)
+                    seen = current
+                    knowledge = regenerate(layout, sources, knowledge, templates_changed, cache) or knowledge
+    except (processes.Interrupted, KeyboardInterrupt):
+        print("Preview stopped.", file=sys.stderr)
+        return 0
+    print(f"mkdocs serve exited with status {server.returncode}; preview stopped.", file=sys.stderr)
+    return 1

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +35,10 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 32
+# Values (scalars, lists and mappings) in one file. The largest content file has about 3,500;
+# a 2 MB file of `{}` has 700,000, and type-checking that many empty facts would take seconds
+# and gigabytes (millions of "missing field" errors) before a single problem is printed.
+MAX_VALUES = 200_000
 # Beyond 2**53 a number is no longer exact in JSON readers (facts.json), and far beyond it
 # Python cannot even convert it to a float: no figure or count comes anywhere near it.
 MAX_NUMBER = 2**53
@@ -75,6 +80,14 @@ _SPECIAL_FLOATS = re.compile(r"[-+]?\.(inf|Inf|INF)\Z|\.(nan|NaN|NAN)\Z")
 # number the parser gives would be one more than the editor shows.
 _NOT_ALLOWED = re.compile("[^\x09\x0A\x0D\x20-\x7E\xA0-\u2027\u202A-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# Keys in content files are plain ASCII names (`statement`, `G-4`, `o1-socioeconomic`): a key
+# with any other character, such as a Cyrillic look-alike or a zero-width space, would only
+# ever be reported as an unknown field that looks exactly like a known one. Other YAML files
+# (mkdocs.yml, whose nav titles are keys) may have letters in any script, but never controls,
+# invisible, zero-width or bidirectional characters.
+_NOT_IN_ASCII_KEY = re.compile(r"[^\x20-\x7E]")
+_NOT_IN_KEY = re.compile("[\x00-\x1f\x7f-\xa0\xad\u034f\u061c\u115f\u1160\u180e\u2000-\u200f"
+                         "\u2028-\u202f\u205f-\u206f\u3000\u3164\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]")
 
 
 class _Reject(Exception):
@@ -93,6 +106,29 @@ def _line_column(text: str, index: int) -> tuple[int, int]:
     """The 1-based line and column (in characters) of `text[index]`, counting breaks as YAML does."""
     lines = _LINE_BREAK.split(text[:index])
     return len(lines), len(lines[-1]) + 1
+
+
+def _character_name(character: str) -> str:
+    """`U+0435 CYRILLIC SMALL LETTER IE`; control characters have no name, only a number."""
+    code = ord(character)
+    name = unicodedata.name(character, "")
+    if not name:
+        name = "(a control character)" if unicodedata.category(character) == "Cc" else "(an unnamed character)"
+    return f"U+{code:04X} {name}"
+
+
+def _check_key(key: str, event, ascii_only: bool) -> None:
+    """Refuse a key with a character it must not have, naming the character."""
+    found = (_NOT_IN_ASCII_KEY if ascii_only else _NOT_IN_KEY).search(key)
+    if not found:
+        return
+    line, column = _pos(event.start_mark)
+    if not event.style and event.start_mark.line == event.end_mark.line:
+        column += found.start()  # a plain key on one line: point at the character itself
+    shown = key.encode("ascii", "backslashreplace").decode("ascii")
+    rule = "keys are plain ASCII names" if ascii_only else "keys cannot hold invisible characters"
+    raise _Reject(line, column, f"key '{shown}' contains {_character_name(found.group())}; {rule}",
+                  "retype the key by hand: the character may be invisible or only look like a Latin letter")
 
 
 def _number(text: str, line: int, column: int, kind: type) -> int | float:
@@ -143,8 +179,9 @@ def _plain_scalar(text: str, line: int, column: int) -> Any:
 class _Builder:
     """Turns parser events into Python values, recording marks, refusing what we forbid."""
 
-    def __init__(self, parser):
+    def __init__(self, parser, ascii_keys: bool = False):
         self.parser = parser
+        self.ascii_keys = ascii_keys
         self.doc = Document(None)
         self.last_event = None  # to explain a syntax error found just after it
 
@@ -186,6 +223,10 @@ class _Builder:
             raise _Reject(line, column, f"nesting deeper than {MAX_DEPTH} levels",
                           "flatten the structure; content files are at most a few levels deep")
         self.doc.value_marks[path] = _pos(event.start_mark)
+        if len(self.doc.value_marks) > MAX_VALUES:
+            line, column = _pos(event.start_mark)
+            raise _Reject(line, column, f"more than {MAX_VALUES:,} values in one file",
+                          "split it into smaller files; the largest content file has a few thousand")
         if isinstance(event, yaml.ScalarEvent):
             if not event.style:  # plain: unquoted and not a block scalar (C parser gives "")
                 line, column = _pos(event.start_mark)
@@ -213,6 +254,7 @@ class _Builder:
                     raise _Reject(line, column, "a key must be a plain name",
                                   "write keys as simple words such as `statement:`")
                 key = event.value
+                _check_key(key, event, self.ascii_keys)
                 if key in mapping:
                     first_line, _ = self.doc.key_marks[path + (key,)]
                     raise _Reject(line, column, f"duplicate key '{key}' (first given on line {first_line})",
@@ -225,8 +267,12 @@ class _Builder:
         raise _Reject(line, column, f"unexpected YAML event {type(event).__name__}", "")
 
 
-def read_yaml(raw: bytes, display: str, problems: Problems) -> Document | None:
-    """Parse one file's bytes. On any problem, record it in `problems` and return None."""
+def read_yaml(raw: bytes, display: str, problems: Problems, *, ascii_keys: bool = False) -> Document | None:
+    """Parse one file's bytes. On any problem, record it in `problems` and return None.
+
+    With `ascii_keys` (content files), every mapping key must be printable ASCII; otherwise keys
+    may have letters in any script but no control, invisible or bidirectional character.
+    """
     if len(raw) > MAX_FILE_BYTES:
         problems.add(display, 1, 1, f"file is {len(raw):,} bytes, over the {MAX_FILE_BYTES:,}-byte limit",
                      "split it into smaller files")
@@ -246,6 +292,13 @@ def read_yaml(raw: bytes, display: str, problems: Problems) -> Document | None:
     if not text.strip():
         problems.add(display, 1, 1, "file is empty", "add the content, or delete the file")
         return None
+    bom = text.find("\ufeff")
+    if bom >= 0:  # left over from joining or pasting a file saved with a byte-order mark
+        line, column = _line_column(text, bom)
+        problems.add(display, line, column, "byte-order mark (U+FEFF) in the middle of the file",
+                     "delete it: it is invisible in most editors; it comes from pasting or joining "
+                     "a file saved with a BOM")
+        return None
     character = _NOT_ALLOWED.search(text)
     if character:
         line, column = _line_column(text, character.start())
@@ -262,7 +315,7 @@ def read_yaml(raw: bytes, display: str, problems: Problems) -> Document | None:
         return None
     builder = None
     try:
-        builder = _Builder(_Parser(text))
+        builder = _Builder(_Parser(text), ascii_keys)
         return builder.build()
     except _Reject as reject:
         problems.add(display, reject.line, reject.column, reject.message, reject.fix)

@@ -16,6 +16,8 @@ from . import model
 from .datasets import funding_reconciliation, staff_reconciliation, staff_row_problems
 from .knowledge import FactRecord, Knowledge, crosswalk_entry, sort_key
 from .load import LoadedContent, Located
+from .pages import anchor_taken, generated_anchors
+from .markdown_text import format_number
 from .problems import Problems
 from .quotes import SourceTexts, figure_in_quote
 
@@ -138,14 +140,23 @@ def _check_fact(located: Located, index: int, fact: model.Fact, ref: dict, texts
                        f"unit '{figure.unit}' disagrees with metric '{metric.id}', whose unit is '{metric.unit}'",
                        f"write `unit: {metric.unit}`, or use another metric")
         if not figure_in_quote(figure.value, fact.quote):
-            report(("figures", position, "value"), f"figure {figure.value:g} does not appear in the quote",
+            report(("figures", position, "value"), f"figure {format_number(figure.value)} does not appear in the quote",
                    "quote the sentence that contains the number, or correct the value")
     for position, other in enumerate(fact.differs_from):
         if other == fact.id:
             report(("differs_from", position), "a fact cannot differ from itself", "name another fact's id")
         elif other not in ref["fact_ids"]:
-            report(("differs_from", position), f"unknown fact '{other}'",
-                   f"{_suggest(other, ref['fact_ids'])}name the id of an existing fact")
+            blocked = _file_with_errors(other, ref["failed"])
+            if blocked:  # the fact may well exist; its file could not be read
+                report(("differs_from", position), f"'{other}' cannot be checked while {blocked} has errors",
+                       f"fix the problems reported in {blocked} first")
+            else:
+                report(("differs_from", position), f"unknown fact '{other}'",
+                       f"{_suggest(other, ref['fact_ids'])}name the id of an existing fact")
+    taken = anchor_taken(fact.id, ref["anchors"])
+    if taken:
+        report(("id",), f"fact id '{fact.id}' is also {taken}",
+               "choose another id (a link to the fact would land on the other anchor)")
     # A missing source text is reported once, in sources.yml, not once per fact.
     if texts is not None and document in texts:
         if not texts.contains(document, fact.quote):
@@ -154,6 +165,15 @@ def _check_fact(located: Located, index: int, fact: model.Fact, ref: dict, texts
                 "not even the first word matches"
             report(("quote",), f"quote not found in {document} ({where})",
                    "copy the words exactly from the source text; only case, spacing and punctuation may differ")
+
+
+def _file_with_errors(fact_id: str, failed: dict[str, set[str]]) -> str | None:
+    """The file that could not be loaded and holds `fact_id`, or, when a file's facts could not
+    even be listed (its YAML does not parse), that file: the id may be in it."""
+    holding = sorted(path for path, ids in failed.items() if fact_id in ids)
+    unlisted = sorted(path for path, ids in failed.items() if not ids and "/facts/" in f"/{path}")
+    found = holding or unlisted
+    return found[0] if found else None
 
 
 def _check_dataset_common(located: Located, ref: dict, texts: SourceTexts | None, problems: Problems) -> None:
@@ -284,7 +304,8 @@ def validate(loaded: LoadedContent, problems: Problems, texts: SourceTexts | Non
                              "fact ids are unique across all files; rename one")
             else:
                 first_place[fact.id] = (located.path, located.mark("facts", index, "id")[0])
-    ref = {"countries": countries, "sources": sources, "metrics": metrics, "fact_ids": first_place}
+    ref = {"countries": countries, "sources": sources, "metrics": metrics, "fact_ids": first_place,
+           "failed": loaded.failed, "anchors": generated_anchors(pillars, countries, sources, regions)}
 
     ref["pillars"], ref["regions"] = pillars, regions
     for located in loaded.staff_datasets:

@@ -81,7 +81,7 @@ def test_unknown_metric_and_figure_missing_from_quote(site_copy):
     text = fact_file(pillar="o1-socioeconomic", value=346000).replace("health-assessments\n", "health-assesments\n")
     write(site_copy.content / "facts/2017/o1-socioeconomic.yml", text)
     errors = check(site_copy.root).stderr
-    assert "o1-socioeconomic.yml:9:16: figure 346000 does not appear in the quote" in errors
+    assert "o1-socioeconomic.yml:9:16: figure 346,000 does not appear in the quote" in errors
     assert "o1-socioeconomic.yml:11:17: unknown metric 'health-assesments' (did you mean 'health-assessments'?" in errors
 
 
@@ -130,7 +130,7 @@ def test_unsafe_url_in_sources_is_refused(site_copy):
     sources = site_copy.content / "sources.yml"
     sources.write_text(sources.read_text().replace("https://example.org/ar-2018.pdf", '"javascript:alert(1)"'))
     errors = check(site_copy.root).stderr
-    assert "content/sources.yml:27:10: 'url' must be an http:// or https:// address" in errors
+    assert "content/sources.yml:27:10: 'url' must be a plain http:// or https:// address" in errors
 
 
 def test_nav_must_list_every_generated_year_and_pillar_page(site_copy):
@@ -152,3 +152,34 @@ def test_broken_yaml_in_one_file_does_not_hide_problems_in_another(site_copy):
     errors = check(site_copy.root).stderr
     assert "content/facts/2017/o1-socioeconomic.yml:3:1: duplicate key 'year'" in errors
     assert "content/facts/2017/o2-crises.yml:7:17: unknown country 'XYZ'" in errors
+
+
+def test_a_reference_into_a_file_that_failed_to_load_is_not_called_unknown(site_copy):
+    """One broken file must not make every fact that points into it look wrong."""
+    from iomfacts.pipeline import check as check_content
+
+    other = site_copy.content / "facts/2018/p1-standards.yml"
+    other.write_text(other.read_text().replace("    tags: [policy]",
+                                               "    tags: [policy]\n    differs_from: [ar-2017-213-health-assessments]"))
+    broken = site_copy.content / "facts/2017/o3-safe-migration.yml"
+    # A misspelt field (the file parses, its model fails); then a YAML syntax error.
+    for old, new in (("    kind: result\n", "    knd: result\n"), ("    kind: result\n", "   kind: result\n")):
+        original = broken.read_text()
+        broken.write_text(original.replace(old, new, 1))
+        knowledge, problems = check_content(site_copy)
+        messages = [str(problem) for problem in problems]
+        assert knowledge is None
+        assert not any("unknown fact" in message for message in messages), messages
+        assert any(message.startswith("content/facts/2018/p1-standards.yml:") and
+                   "cannot be checked while content/facts/2017/o3-safe-migration.yml has errors" in message
+                   for message in messages), messages
+        broken.write_text(original)
+
+
+def test_a_country_name_of_a_megabyte_and_a_half_is_refused_with_a_message(site_copy):
+    countries = site_copy.content / "countries.yml"
+    countries.write_text(countries.read_text().replace("name: Albania", "name: " + "Albania " * 190_000 + "x"))
+    result = run_cli(site_copy.root, "build")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "countries.yml:12:11: 'name': string should have at most 120 characters" in result.stderr
+    assert not (site_copy.root / "site").exists()
