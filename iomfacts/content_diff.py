@@ -64,6 +64,7 @@ def pages_of(record: FactRecord) -> set[str]:
                paths.source_path(record.fact.source.document)}
     touched.add(paths.pillar_path(record.mapped_pillar))
     touched.update(paths.country_path(code) for code in record.fact.countries)
+    touched.update(paths.measure_path(figure.metric) for figure in record.fact.figures if figure.metric)
     return touched
 
 

@@ -20,7 +20,7 @@ from .version import content_version
 
 # Pages that show counts, headline figures or tables over all facts.
 AGGREGATE_PAGES = {"index.md", "years/index.md", "pillars/index.md", "countries/index.md",
-                   "compare/index.md", "sources/index.md", "downloads.md"}
+                   "compare/index.md", "sources/index.md", "downloads.md", "measures/index.md"}
 # Fields no aggregate page shows: a change to them alone (the commonest edit, a rewording)
 # leaves those pages as they are. The full-build equality tests guard this list.
 WORDING_FIELDS = {"statement", "quote", "note", "tags"}

@@ -181,6 +181,9 @@ class Metric(Strict):
     definition: Prose
     caveats: Prose | None = None
     headline: bool = Field(default=False, description="Shown among the home page's headline figures.")
+    scope: Literal["global", "country"] = Field(default="global", description=(
+        "global: one value per year for IOM as a whole; country: a value per country and year, "
+        "carried by facts about exactly one country (shown on country pages, not in the yearly table)."))
 
 
 class MetricsFile(Strict):

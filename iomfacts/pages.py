@@ -56,12 +56,20 @@ def source_path(source_id: str) -> str:
     return f"sources/{source_id}.md"
 
 
+def measure_path(metric_id: str) -> str:
+    return f"measures/{metric_id}.md"
+
+
+MEASURES_INDEX = "measures/index.md"
+
+
 def year_anchor(year: int) -> str:
     return f"y{year}"
 
 
 # Anchors the templates write on pages that also carry fact anchors (a fact's id is its anchor).
-FIXED_ANCHORS = frozenset({"staff", "funding", "countries", "missing", "between", "within"})
+FIXED_ANCHORS = frozenset({"staff", "funding", "countries", "missing", "between", "within", "glance",
+                           "key-figures", "facts", "by-country", "by-year", "about-this-data"})
 YEAR_ANCHOR = re.compile(r"y[0-9]{4}")
 
 
@@ -118,6 +126,12 @@ def plan_pages(knowledge: Knowledge) -> list[Page]:
     for pillar in knowledge.pillars.values():
         if knowledge.facts_for_pillar(pillar.id):
             pages.append(Page(pillar_path(pillar.id), "pillar.md.j2", pillar.title, {"pillar": pillar}))
+    measured = [metric for metric in knowledge.metrics.values() if knowledge.metric_values(metric.id)]
+    if measured:
+        pages.append(Page(MEASURES_INDEX, "measures_index.md.j2", "Measures"))
+    for metric in measured:
+        pages.append(Page(measure_path(metric.id), "measure.md.j2", metric.label, {"metric": metric},
+                          in_nav=False))
     for country in knowledge.countries_with_pages:
         pages.append(Page(country_path(country.code), "country.md.j2", country.name, {"country": country},
                           in_nav=False))

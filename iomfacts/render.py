@@ -21,7 +21,7 @@ from . import pages as paths
 from .datasets import (cells_add_up, cells_sum, funding_reconciliation, region_vs_summary,
                        staff_reconciliation)
 from .knowledge import FactRecord, Knowledge
-from . import escapes
+from . import escapes, views
 from .escapes import attribute as escape_attribute
 from .markdown_text import escape_markdown, format_figure, format_number
 from .pages import Page
@@ -113,12 +113,44 @@ class PageHelpers:
     def year_links(self) -> Markup:
         return Markup(" · ").join(self.year_link(year) for year in self.k.years)
 
-    def pillar_link(self, pillar_id: str, anchor: str | None = None, short: bool = True) -> Markup:
+    def pillar_link(self, pillar_id: str, anchor: str | None = None, short: bool = True, label: Any = None) -> Markup:
         pillar = self.k.pillars[pillar_id]
-        label = pillar.short if short else pillar.title
+        label = label if label is not None else (pillar.short if short else pillar.title)
         if paths.pillar_path(pillar_id) not in self.page_paths:
             return escape_markdown(label)
         return self.link(label, paths.pillar_path(pillar_id), anchor)
+
+    def measure_link(self, metric_id: str, label: Any = None, anchor: str | None = None) -> Markup:
+        """A link to a measure's page (every measure with a value has one)."""
+        metric = self.k.metrics[metric_id]
+        return self.link(label if label is not None else metric.label, paths.measure_path(metric_id), anchor)
+
+    def measure(self, metric_id: str) -> views.MeasureView:
+        return views.measure_view(self.k, metric_id)
+
+    def measures(self) -> list:
+        return views.measures_with_values(self.k)
+
+    @staticmethod
+    def cell(values: list) -> views.Cell:
+        """The (record, figure) pairs of a measure in one year, as a table cell."""
+        return views.Cell(0, [views.Value(record, figure) for record, figure in values])
+
+    def profile(self, code: str) -> views.CountryProfile:
+        return views.country_profile(self.k, code)
+
+    def differences(self, record: FactRecord) -> tuple[list[FactRecord], list[FactRecord]]:
+        """The facts that give another figure for the same thing: (from other documents, from
+        the same document). Only the first is a disagreement between sources."""
+        others = [self.k.by_id[other] for other in self.k.differs.get(record.id, [])]
+        document = record.fact.source.document
+        return ([o for o in others if o.fact.source.document != document],
+                [o for o in others if o.fact.source.document == document])
+
+    def differs_mark(self, record: FactRecord) -> str:
+        """The short mark on a fact listed in a line: '' when nothing differs."""
+        between, within = self.differences(record)
+        return "sources differ" if between else ("two figures in the report" if within else "")
 
     def country_link(self, code: str) -> Markup:
         country = self.k.countries[code]

@@ -135,6 +135,10 @@ def _check_fact(located: Located, index: int, fact: model.Fact, ref: dict, texts
             if metric is None:
                 report(("figures", position, "metric"), f"unknown metric '{figure.metric}'",
                        f"{_suggest(figure.metric, ref['metrics'])}use an id from content/metrics.yml, or add the metric there")
+            elif metric.scope == "country" and len(fact.countries) != 1:
+                report(("figures", position, "metric"),
+                       f"metric '{metric.id}' is per country, but the fact names {len(fact.countries)} countries",
+                       "a per-country measure goes on a fact about exactly one country; split the fact, or drop the metric")
             elif metric.unit != figure.unit:
                 report(("figures", position, "unit"),
                        f"unit '{figure.unit}' disagrees with metric '{metric.id}', whose unit is '{metric.unit}'",

@@ -40,17 +40,30 @@ def test_every_page_family_is_generated(site_copy):
 
 
 def test_a_fact_shows_its_figures_source_quote_and_links_everywhere(built):
-    page = html(built, "countries/ken")
+    page = html(built, "years/2018/p1-standards")
     fact = page[page.index('id="ar-2018-3-legislation-advice"'):]
     fact = fact[: fact.index("</div>")]
     assert "Result" in fact
     assert "72%" in text_of(fact)
     assert "Seventy-two per cent of IOM offices provided governments" in fact
-    assert 'href="../../sources/ar-2018/"' in fact and "paragraph 3" in fact
-    assert 'href="../../years/2018/p1-standards/#ar-2018-3-legislation-advice"' in fact, \
-        "the fact links to its canonical page: its year and pillar"
-    assert 'href="../../pillars/p1-standards/#ar-2018-3-legislation-advice"' in fact
-    assert 'href="../alb/"' in fact and 'href="../egy/"' in fact
+    assert 'href="../../../sources/ar-2018/"' in fact and "paragraph 3" in fact
+    assert 'href="../../../pillars/p1-standards/#ar-2018-3-legislation-advice"' in fact
+    assert "Principle 1, all years" in text_of(fact)
+    assert 'href="../../../countries/alb/"' in fact and 'href="../../../countries/egy/"' in fact
+    assert "fact-tag" not in fact and "policy" not in text_of(fact), "tag slugs are for search, not readers"
+
+
+def test_a_country_page_shows_facts_about_it_alone_first_and_the_others_folded(built):
+    """The fixture's only Kenya fact lists three countries: it is folded, in a line, linking to
+    the fact in full on its year-and-pillar page."""
+    page = html(built, "countries/ken")
+    folded = page[page.index("<details"):page.index("</details>")]
+    assert "Named in 1 fact about several countries in 2018" in text_of(folded)
+    assert 'href="../../years/2018/p1-standards/#ar-2018-3-legislation-advice"' in folded
+    assert "What IOM reported, year by year" in page and 'id="glance"' in page
+    niger = html(built, "countries/ner")
+    assert "<details" not in niger, "Niger's fact is about Niger alone: shown in full"
+    assert 'id="ar-2020-81-avr-migrants"' in niger and "1 about Niger alone" in text_of(niger)
 
 
 def test_2020_facts_appear_on_the_migof_pillar_they_are_mapped_to(built):

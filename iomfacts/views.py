@@ -1,0 +1,209 @@
+"""View models: what the measure and country pages show, computed and tested in Python.
+
+Templates only lay these out. Every decision a reader relies on (which values count as the
+country's own, whether two values are a disagreement between documents or one document giving
+two figures, which facts are about a country alone) is made here, where tests can reach it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import model
+from .knowledge import FactRecord, Knowledge
+
+
+@dataclass(frozen=True)
+class Value:
+    """One printed value of a measure: the figure, the fact that carries it, its document."""
+
+    record: FactRecord
+    figure: model.Figure
+
+    @property
+    def document(self) -> str:
+        return self.record.fact.source.document
+
+
+def distinct(values: list[Value]) -> list[Value]:
+    """One entry per (document, figure as printed): a report repeating itself counts once."""
+    seen, kept = set(), []
+    for value in values:
+        key = (value.document, value.figure.value, value.figure.scale, value.figure.qualifier)
+        if key not in seen:
+            seen.add(key)
+            kept.append(value)
+    return kept
+
+
+def disagreement(values: list[Value]) -> str | None:
+    """None when the values agree; 'documents' when two documents print different values;
+    'one document' when a single document prints two values for the same thing."""
+    shown = distinct(values)
+    if len({(v.figure.value, v.figure.scale) for v in shown}) < 2:
+        return None
+    return "one document" if len({v.document for v in shown}) == 1 else "documents"
+
+
+@dataclass
+class Cell:
+    """The values of one measure in one year (and, on a country page, for one country)."""
+
+    year: int
+    values: list[Value]
+
+    @property
+    def shown(self) -> list[Value]:
+        return distinct(self.values)
+
+    @property
+    def disagreement(self) -> str | None:
+        return disagreement(self.values)
+
+    @property
+    def notes(self) -> list[str]:
+        """The editors' notes of the facts behind a disagreement: why the values differ."""
+        if not self.disagreement:
+            return []
+        return list(dict.fromkeys(v.record.fact.note for v in self.values if v.record.fact.note))
+
+
+@dataclass
+class MeasureView:
+    metric: model.Metric
+    by_year: list[Cell]  # global measures: the values of each year
+    by_country: list[tuple[model.Country, list[Cell]]]  # per-country measures: each country's years
+    records: list[FactRecord]  # every fact that carries the measure, in reading order
+
+    @property
+    def years(self) -> list[int]:
+        return sorted({cell.year for cell in self.by_year} | {cell.year for _, cells in self.by_country for cell in cells})
+
+
+def measure_view(knowledge: Knowledge, metric_id: str) -> MeasureView:
+    metric = knowledge.metrics[metric_id]
+    by_year = knowledge.metric_values(metric_id)
+    values = {year: [Value(record, figure) for record, figure in pairs] for year, pairs in sorted(by_year.items())}
+    records = list({value.record.id: value.record for year_values in values.values() for value in year_values}.values())
+    if metric.scope == "country":
+        per_country: dict[str, dict[int, list[Value]]] = {}
+        for year, year_values in values.items():
+            for value in year_values:
+                [code] = value.record.fact.countries  # validate.py guarantees exactly one
+                per_country.setdefault(code, {}).setdefault(year, []).append(value)
+        by_country = [(knowledge.countries[code], [Cell(year, found) for year, found in sorted(years.items())])
+                      for code, years in sorted(per_country.items(), key=lambda item: knowledge.countries[item[0]].name)]
+        return MeasureView(metric, [], by_country, records)
+    return MeasureView(metric, [Cell(year, found) for year, found in values.items()], [], records)
+
+
+def measures_with_values(knowledge: Knowledge) -> list[model.Metric]:
+    return [metric for metric in knowledge.metrics.values() if knowledge.metric_values(metric.id)]
+
+
+# --- country profile -------------------------------------------------------------------
+
+@dataclass
+class StaffYear:
+    year: int
+    total: int | None  # None: the annex row could not be read
+    women: int | None
+    men: int | None
+    document: str
+    sections: list[str]
+
+
+@dataclass
+class KeyFigureRow:
+    """One line of a country's key figures: a measure, or staff, or the 2019 funding plan."""
+
+    label: str
+    metric: model.Metric | None
+    cells: dict[int, Cell] = field(default_factory=dict)
+    is_plan: bool = False
+
+
+@dataclass
+class YearOfFacts:
+    year: int
+    about_country: list[tuple[model.Pillar, list[FactRecord]]]  # facts about this country alone, by pillar
+    among_several: list[FactRecord]  # facts that list it among other countries
+
+
+@dataclass
+class CountryProfile:
+    country: model.Country
+    region: model.Region
+    years: list[int]
+    pillar_counts: list[tuple[model.Pillar, dict[int, int]]]  # facts per pillar and year
+    key_figures: list[KeyFigureRow]
+    staff: list[StaffYear]
+    funding_total: tuple[model.FundingDataset, model.FundingRow] | None
+    facts_by_year: list[YearOfFacts]
+    alone: int  # facts about this country alone
+    several: int  # facts that name it among several
+
+    @property
+    def table_years(self) -> list[int]:
+        """The columns of the key-figures table: every year any of its rows has a value."""
+        years = {year for row in self.key_figures for year in row.cells} | {staff.year for staff in self.staff}
+        if self.funding_total:
+            years.add(self.funding_total[0].year)
+        return sorted(years)
+
+    def staff_in(self, year: int) -> StaffYear | None:
+        return next((staff for staff in self.staff if staff.year == year), None)
+
+
+def _staff_years(knowledge: Knowledge, code: str) -> list[StaffYear]:
+    """The country's nationals on IOM staff per annex year: both categories added up when both
+    rows can be read, otherwise not given (a partial sum would read as a total)."""
+    by_year: dict[int, list] = {}
+    for dataset, row, lost in knowledge.staff_rows(code):
+        by_year.setdefault(dataset.year, []).append((dataset, row, lost))
+    years = []
+    for year, found in sorted(by_year.items()):
+        rows = [row for _, row, _ in found]
+        readable = all(row is not None for row in rows)
+        total = sum(row.total for row in rows) if readable else None
+        sexes_known = readable and all(row.women is not None and row.men is not None for row in rows)
+        years.append(StaffYear(year, total, sum(r.women for r in rows) if sexes_known else None,
+                               sum(r.men for r in rows) if sexes_known else None,
+                               found[0][0].source.document, [dataset.source.section or "" for dataset, _, _ in found]))
+    return years
+
+
+def country_profile(knowledge: Knowledge, code: str) -> CountryProfile:
+    country = knowledge.countries[code]
+    records = knowledge.facts_for_country(code)
+    years = sorted({record.year for record in records})
+    counts: dict[str, dict[int, int]] = {}
+    for record in records:
+        per_year = counts.setdefault(record.pillar, {})
+        per_year[record.year] = per_year.get(record.year, 0) + 1
+    pillar_counts = [(pillar, counts[pillar.id]) for pillar in knowledge.pillars.values() if pillar.id in counts]
+
+    key_figures = []
+    for metric in knowledge.metrics.values():
+        if metric.scope != "country":
+            continue
+        cells: dict[int, list[Value]] = {}
+        for year, pairs in knowledge.metric_values(metric.id).items():
+            for record, figure in pairs:
+                if record.fact.countries == [code]:
+                    cells.setdefault(year, []).append(Value(record, figure))
+        if cells:
+            key_figures.append(KeyFigureRow(metric.label, metric, {y: Cell(y, v) for y, v in sorted(cells.items())}))
+
+    funding = [(dataset, row) for dataset, table, row in knowledge.funding_rows(code) if row.countries == [code]]
+    facts_by_year = []
+    for year in years:
+        in_year = [record for record in records if record.year == year]
+        alone = [record for record in in_year if record.fact.countries == [code]]
+        by_pillar = [(pillar, [r for r in alone if r.pillar == pillar.id]) for pillar in knowledge.pillars.values()]
+        facts_by_year.append(YearOfFacts(year, [(p, found) for p, found in by_pillar if found],
+                                         [record for record in in_year if record.fact.countries != [code]]))
+    alone_count = sum(1 for record in records if record.fact.countries == [code])
+    return CountryProfile(country, knowledge.regions[country.region], years, pillar_counts, key_figures,
+                          _staff_years(knowledge, code), funding[0] if funding else None, facts_by_year,
+                          alone_count, len(records) - alone_count)

@@ -1,0 +1,62 @@
+"""Pages that answer a reader's question: a page per measure, and comparisons that link to it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import run_cli
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    import shutil
+
+    from conftest import FIXTURE, REPO
+
+    root = tmp_path_factory.mktemp("reader") / "repo"
+    shutil.copytree(FIXTURE, root)
+    shutil.copytree(REPO / "templates", root / "templates")
+    result = run_cli(root, "build")
+    assert result.returncode == 0, result.stderr
+    return root / "site"
+
+
+def page(site, path: str) -> str:
+    return (site / path / "index.html").read_text(encoding="utf-8")
+
+
+def text(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_a_measure_page_gives_definition_values_by_year_and_source_and_its_facts(site):
+    html = page(site, "measures/health-assessments")
+    shown = text(html)
+    assert "Pre-departure health assessments" in shown
+    assert "Health assessments IOM carried out for migrants and refugees before departure." in shown
+    by_year = html[html.index('id="by-year"'):html.index('id="facts"')]
+    assert "nearly 345,000 assessments" in text(by_year) and "about 440,600 assessments" in text(by_year)
+    assert "sources differ" in text(by_year), "two documents, two values for 2017"
+    assert "The speech's figure is higher than the Annual Report's full-year figure." in shown, \
+        "the editors' note explains the difference"
+    facts = html[html.index('id="facts"'):]
+    assert 'id="ar-2017-213-health-assessments"' in facts and 'id="dg-108-x-health-assessments"' in facts
+
+
+def test_figures_on_fact_cards_and_the_comparison_link_to_the_measure_page(site):
+    card = page(site, "years/2017/o3-safe-migration")
+    assert 'href="../../../measures/health-assessments/"' in card
+    compare = page(site, "compare")
+    assert 'href="../measures/health-assessments/"' in compare
+    assert "<dl" not in compare, "definitions live on the measure pages, not in a nested list"
+    index = page(site, "measures")
+    assert 'href="health-assessments/"' in index and 'href="avr-migrants/"' in index
+
+
+def test_one_document_with_two_figures_is_not_called_a_disagreement_between_sources(site):
+    html = page(site, "years/2017/o3-safe-migration")
+    card = html[html.index('id="dg-108-x-health-assessments"'):]
+    card = card[:card.index("</div>")]
+    assert "Sources differ." in text(card), "the DG's report and the Annual Report are two documents"

@@ -1,0 +1,67 @@
+"""The view models behind country and measure pages, on the real content: what a reader is told."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import REPO
+from iomfacts import views
+from iomfacts.pipeline import Layout, check
+
+
+@pytest.fixture(scope="module")
+def knowledge():
+    result, problems = check(Layout(REPO))
+    assert result is not None, [str(problem) for problem in problems]
+    return result
+
+
+def test_yemen_profile_gives_its_own_figures_year_by_year(knowledge):
+    profile = views.country_profile(knowledge, "YEM")
+    [returns] = [row for row in profile.key_figures if row.metric.id == "avr-by-host-country"]
+    assert {year: [v.figure.value for v in cell.shown] for year, cell in returns.cells.items()} == \
+        {2016: [2594], 2017: [1942]}
+    staff = {year.year: year.total for year in profile.staff}
+    assert staff[2017] == 76 + 2 and staff[2020] == 150 + 4, "both staff categories, added up"
+    dataset, row = profile.funding_total
+    assert dataset.year == 2019 and row.total == 195_000_000
+    assert profile.table_years == [2016, 2017, 2018, 2019, 2020]
+
+
+def test_a_country_profile_separates_facts_about_it_alone_from_lists_of_countries(knowledge):
+    profile = views.country_profile(knowledge, "YEM")
+    alone = [r for year in profile.facts_by_year for _, records in year.about_country for r in records]
+    several = [r for year in profile.facts_by_year for r in year.among_several]
+    assert alone and all(r.fact.countries == ["YEM"] for r in alone)
+    assert several and all(len(r.fact.countries) > 1 for r in several)
+    assert len(alone) + len(several) == len(knowledge.facts_for_country("YEM")) == profile.alone + profile.several
+    assert sum(sum(per_year.values()) for _, per_year in profile.pillar_counts) == len(alone) + len(several)
+
+
+def test_a_figure_in_a_fact_about_several_countries_is_never_one_countrys_key_figure(knowledge):
+    for code in knowledge.named_countries:
+        for row in views.country_profile(knowledge, code).key_figures:
+            for cell in row.cells.values():
+                assert all(value.record.fact.countries == [code] for value in cell.values), (code, row.label)
+
+
+def test_two_documents_differing_and_one_document_giving_two_figures_are_told_apart(knowledge):
+    staff = {cell.year: cell for cell in views.measure_view(knowledge, "staff-total").by_year}
+    assert staff[2017].disagreement == "documents", "AR 2017 and the DG's report"
+    assert staff[2018].disagreement == "one document", "AR 2018's annex and its foreword"
+    assert staff[2016].disagreement is None
+    assert staff[2018].notes, "the editors' notes explain a disagreement"
+
+
+def test_a_report_repeating_a_value_counts_once(knowledge):
+    staff = {cell.year: cell for cell in views.measure_view(knowledge, "staff-total").by_year}
+    assert [v.figure.value for v in staff[2017].shown].count(10978) == 2, "AR 2017 and AR 2018 both print it"
+    assert len(staff[2017].values) >= len(staff[2017].shown)
+
+
+def test_per_country_measures_are_tabulated_by_country(knowledge):
+    view = views.measure_view(knowledge, "avr-by-country-of-origin")
+    assert not view.by_year and view.by_country
+    assert view.years == [2016, 2017]
+    names = [country.name for country, _ in view.by_country]
+    assert names == sorted(names)
