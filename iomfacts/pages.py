@@ -95,6 +95,8 @@ def anchor_taken(fact_id: str, generated: dict[str, str]) -> str | None:
     """What else has `fact_id` as its anchor (see `generated_anchors`), or None."""
     if YEAR_ANCHOR.fullmatch(fact_id):
         return "the anchor of a year's section on country and pillar pages"
+    if re.fullmatch(r"s[0-9]+", fact_id):
+        return "the anchor of a part of a long page"
     if fact_id.startswith("metric-"):
         return "the anchors of measures on the comparison page"
     return generated.get(fact_id)

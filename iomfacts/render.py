@@ -136,6 +136,20 @@ class PageHelpers:
         """The (record, figure) pairs of a measure in one year, as a table cell."""
         return views.Cell(0, [views.Value(record, figure) for record, figure in values])
 
+    @staticmethod
+    def search_digits(figures) -> str:
+        """Figures of four digits or more as a reader may type them, for search only: the page
+        prints '2,964,410,000'; '2964410000' (search completes '2964') and '2 964 410 000'."""
+        spellings = []
+        for figure in figures:
+            if figure.value >= 1000 and float(figure.value).is_integer():
+                digits = str(int(figure.value))
+                spellings += [digits, f"{int(figure.value):,}".replace(",", " ")]
+        return " ".join(spellings)
+
+    def parts(self, records: list[FactRecord]) -> list[views.PagePart]:
+        return views.page_parts(self.k, records)
+
     def profile(self, code: str) -> views.CountryProfile:
         return views.country_profile(self.k, code)
 
@@ -311,6 +325,8 @@ def render_pages(knowledge: Knowledge, planned: list[Page], templates_dir: Path,
         text = template.render(k=knowledge, page=page, h=helpers, paths=paths,
                                **(extra or {}), **page.context)
         if extra and "version" in extra:  # every page says how old its data is
-            text = text.rstrip("\n") + f"\n\n{escape_markdown(extra['version'].label)}\n{{: .data-as-of }}\n"
+            # The stamp is on every page: not indexed, or search would find it 250 times.
+            text = (text.rstrip("\n") + f"\n\n{escape_markdown(extra['version'].label)}\n"
+                    + '{: .data-as-of data-search-exclude="" }\n')
         output[page.path] = text.encode("utf-8")
     return output

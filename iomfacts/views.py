@@ -207,3 +207,49 @@ def country_profile(knowledge: Knowledge, code: str) -> CountryProfile:
     return CountryProfile(country, knowledge.regions[country.region], years, pillar_counts, key_figures,
                           _staff_years(knowledge, code), funding[0] if funding else None, facts_by_year,
                           alone_count, len(records) - alone_count)
+
+
+# --- long pages ------------------------------------------------------------------------
+
+SECTION_SIZE = 12  # facts per part of a long page: a few screens
+
+
+@dataclass
+class PagePart:
+    anchor: str
+    title: str
+    records: list[FactRecord]
+
+
+def _paragraph_span(records: list[FactRecord]) -> str:
+    numbers = [r.fact.source.paragraph for r in records if r.fact.source.paragraph is not None]
+    sections = list(dict.fromkeys(r.fact.source.section for r in records
+                                  if r.fact.source.paragraph is None and r.fact.source.section))
+    parts = []
+    if numbers:
+        first, last = min(numbers), max(numbers)
+        parts.append(f"paragraph {first}" if first == last else f"paragraphs {first} to {last}")
+    if sections:
+        shown = sections[:3]
+        parts.append(", ".join(shown) + (f" and {len(sections) - 3} more" if len(sections) > 3 else ""))
+    return "; ".join(parts)
+
+
+def page_parts(knowledge: Knowledge, records: list[FactRecord]) -> list[PagePart]:
+    """A long list of facts (in reading order) cut into parts of a few screens each, by document
+    and then by paragraph range, so a page's contents lead straight to what a reader wants.
+    A short list is one part without a title."""
+    if len(records) <= SECTION_SIZE:
+        return [PagePart("", "", records)]
+    parts: list[PagePart] = []
+    by_document: dict[str, list[FactRecord]] = {}
+    for record in records:
+        by_document.setdefault(record.fact.source.document, []).append(record)
+    for document, found in by_document.items():
+        title = knowledge.sources[document].title
+        count = -(-len(found) // SECTION_SIZE)
+        size = -(-len(found) // count)  # even parts
+        for start in range(0, len(found), size):
+            chunk = found[start:start + size]
+            parts.append(PagePart(f"s{len(parts) + 1}", f"{title}: {_paragraph_span(chunk)}", chunk))
+    return parts

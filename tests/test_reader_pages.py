@@ -60,3 +60,45 @@ def test_one_document_with_two_figures_is_not_called_a_disagreement_between_sour
     card = html[html.index('id="dg-108-x-health-assessments"'):]
     card = card[:card.index("</div>")]
     assert "Sources differ." in text(card), "the DG's report and the Annual Report are two documents"
+
+
+def test_a_search_for_a_figure_opens_its_fact_scrolled_into_view(site):
+    """A reader types a figure as printed, or its first digits, and lands on that fact."""
+    import functools
+    import http.server
+    import threading
+    from pathlib import Path
+
+    from playwright.sync_api import sync_playwright
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=str(Path("/usr/bin/chromium")),
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                      "--disable-component-update", "--disable-sync"])
+            for query in ("440,600", "4406"):
+                page = browser.new_page(viewport={"width": 1280, "height": 800})
+                page.goto(f"http://127.0.0.1:{server.server_address[1]}/")
+                page.locator(".md-search__input").click()
+                page.keyboard.type(query)
+                group = page.locator(".md-search-result__item").first  # the best page, its best sections
+                group.wait_for(timeout=20_000)
+                fact = group.locator("a.md-search-result__link[href*='#']").first
+                assert "#dg-108-x-health-assessments" in fact.get_attribute("href"), query
+                fact.click()
+                page.wait_for_url("**/years/2017/o3-safe-migration/**#dg-108-x-health-assessments")
+                heading = page.locator("#dg-108-x-health-assessments")
+                heading.wait_for()
+                box = heading.bounding_box()
+                assert box is not None and 0 <= box["y"] < 800, f"{query}: the fact is not on screen ({box})"
+                page.close()
+            browser.close()
+    finally:
+        server.shutdown()
