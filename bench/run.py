@@ -21,7 +21,10 @@ generated years and pillars. Then, each in a fresh process:
   through a content adapter (bench/hugo/).
 
 Extras: --edit (a one-fact edit after a full generate: check + generate + write_tree, then
-the live preview's own path; files rewritten and time), --variants (MkDocs under variant
+the live preview's own path; files rewritten and time), --preview (save to screen: the real
+`build_site.py serve` and headless Chromium, bench/preview_probe.py: three one-fact statement
+edits, a template edit and a CSS edit, each clocked from the file's write to the open page
+showing it; --preview-real runs the same probe once on a copy of the repository's content), --variants (MkDocs under variant
 configurations), --country-probe (does a country page grow with the number of countries?),
 --offline-bundle, --gc off|freeze (the garbage collector's share), --code DIR (measure a
 patched copy of iomfacts/ and templates/). With no --facts, all sizes run and the extras run
@@ -413,6 +416,8 @@ def run_size(facts: int, args, work: Path, hugo: Path | None) -> dict:
         log(f"  hugo_s={result.get('hugo_s')} peak {result.get('hugo_peak_mb')} MB")
     if args.variants:
         result["mkdocs_variants"] = run_variants(root, args.mkdocs_timeout, VARIANTS)
+    if getattr(args, "preview", False):
+        result.update(preview_probe(root, code))
     if not args.keep:
         shutil.rmtree(root, ignore_errors=True)
     return result
@@ -440,6 +445,44 @@ def country_probe(facts: int, args, work: Path) -> dict:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
     return results
+
+
+# --- save to screen (the live preview) ------------------------------------------------------
+
+def preview_probe(root: Path, code: Path) -> dict:
+    """bench/preview_probe.py in a fresh process against the checkout at `root`."""
+    log("  preview: save to screen (build_site.py serve + headless Chromium)")
+    run = run_measured([python(), str(BENCH / "preview_probe.py"), str(root), "--code", str(code)], root, 3600)
+    if run["rc"] != 0 or not run["stdout"].strip():
+        log(f"  preview probe failed: {(run['stderr'] + run['stdout'])[-600:]}")
+        return {"preview_error": (run["stderr"] + run["stdout"])[-1500:]}
+    result = json.loads(run["stdout"].strip().splitlines()[-1])
+    result.pop("root", None)
+    log(f"  preview: edits {result['preview_edit_s']} s (median {result['preview_edit_median_s']}), "
+        f"template {result['preview_template_s']} s (all {result['preview_template_pages']} pages "
+        f"{result['preview_template_all_s']} s), CSS {result['preview_css_s']} s")
+    return result
+
+
+def preview_real(args, work: Path) -> dict:
+    """The probe on a copy of the repository's own content, templates and mkdocs.yml (outside git,
+    so the pages' "data as of" stamp does not change with the first edit)."""
+    code = Path(args.code).resolve()
+    root = work / "real"
+    if root.exists():
+        shutil.rmtree(root)
+    root.mkdir(parents=True)
+    for name in ("content", "templates"):
+        shutil.copytree(code / name if (code / name).exists() else REPO / name, root / name)
+    shutil.copyfile(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    facts = sum(path.read_text(encoding="utf-8").count("\n  - id:") for path in (root / "content" / "facts").rglob("*.yml"))
+    log(f"real content: {facts:,} facts, preview probe")
+    result = {"facts": "real", "fact_count": facts, "code_sha": tree_hash(code / "iomfacts", "*.py"),
+              "templates_sha": tree_hash(root / "templates", "*.j2")}
+    result.update(preview_probe(root, code))
+    if not args.keep:
+        shutil.rmtree(root, ignore_errors=True)
+    return result
 
 
 # --- the table --------------------------------------------------------------------------------
@@ -488,6 +531,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--edit", action="store_true", help="measure a one-fact edit after the full generate")
     parser.add_argument("--variants", action="store_true", help="time mkdocs under variant configurations")
     parser.add_argument("--country-probe", action="store_true", help="country page size, 20 countries vs all")
+    parser.add_argument("--preview", action="store_true",
+                        help="save to screen in the live preview (real server, headless Chromium) at each size")
+    parser.add_argument("--preview-real", action="store_true",
+                        help="the same probe once on a copy of the repository's own content (alone: only this)")
     parser.add_argument("--offline-bundle", action="store_true",
                         help="also time the project's offline bundle (build_site.py bundle), if it has one")
     parser.add_argument("--gc", choices=["on", "off", "freeze"], default="on",
@@ -510,8 +557,8 @@ def main(argv: list[str] | None = None) -> int:
         rows = [json.loads(line) for line in args.table.read_text().splitlines() if line.strip()]
         print(table(rows))
         return 0
-    full = not args.facts
-    sizes = args.facts or SIZES
+    full = not args.facts and not args.preview_real
+    sizes = args.facts or ([] if args.preview_real else SIZES)
     work = args.work or Path(tempfile.mkdtemp(prefix="iomfacts-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     hugo = None if args.no_hugo else hugo_binary()
@@ -521,6 +568,16 @@ def main(argv: list[str] | None = None) -> int:
     log(f"machine: {info}; work folder {work}")
     rows = []
     try:
+        if args.preview_real:
+            result = preview_real(args, work)
+            result["machine"] = info
+            rows.append(result)
+            line = json.dumps(result)
+            if args.json:
+                print(line, flush=True)
+            if args.out:
+                with args.out.open("a", encoding="utf-8") as handle:
+                    handle.write(line + "\n")
         for facts in sizes:
             size_args = argparse.Namespace(**vars(args))
             if full:  # the extras where they are affordable

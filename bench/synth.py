@@ -354,4 +354,11 @@ def write_mkdocs_config(root: Path, repo: Path, years: list[int], pillars_file: 
         {"Glossary": "glossary.md"},
         {"Downloads": "downloads.md"},
     ]
+    # Sections of the repository's nav that do not depend on years, pillars or sources (e.g.
+    # Measures) are kept as they are, in their place.
+    ours = {next(iter(entry)) for entry in config["nav"]}
+    for position, entry in enumerate(yaml.load((repo / "mkdocs.yml").read_text(encoding="utf-8"),
+                                               Loader=yaml.CSafeLoader)["nav"]):
+        if isinstance(entry, dict) and next(iter(entry)) not in ours:
+            config["nav"].insert(min(position, len(config["nav"])), entry)
     (root / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")

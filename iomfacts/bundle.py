@@ -14,6 +14,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
+from .permalinks import for_offline_bundle
 from .pipeline import BuildFailed, Layout, publish, run_mkdocs
 from .version import ContentVersion
 
@@ -106,6 +107,7 @@ def build_bundle(layout: Layout, version: ContentVersion, dist: Path) -> tuple[P
     staging = site.with_name(site.name + f".tmp-{os.getpid()}")
     try:
         run_mkdocs(layout, staging, layout.root / "mkdocs.offline.yml")
+        for_offline_bundle(staging)  # permanent fact links point at .html files here
         check_offline_site(staging)
         publish(staging, site)
     finally:

@@ -34,15 +34,15 @@ def _report(problems: Problems) -> None:
     sys.stderr.flush()
 
 
-def _check(layout: Layout, sources: Path | None, skip_missing_texts: bool = False):
-    knowledge, problems = check(layout, sources, skip_missing_texts)
+def _check(layout: Layout, sources: Path | None, skip_missing_texts: bool = False, published: str | None = "HEAD"):
+    knowledge, problems = check(layout, sources, skip_missing_texts, published=published)
     if problems:
         _report(problems)
     return knowledge
 
 
 def command_check(args, layout: Layout) -> int:
-    knowledge = _check(layout, args.sources, args.skip_missing_texts)
+    knowledge = _check(layout, args.sources, args.skip_missing_texts, args.published)
     if knowledge is None:
         return 1
     if args.sources and args.skip_missing_texts:
@@ -180,6 +180,10 @@ def main(argv: list[str] | None = None) -> int:
                          help="folder with the source texts; every quote must be found in them")
         sub.add_argument("--skip-missing-texts", action="store_true",
                          help="with --sources: verify quotes only for documents whose text is in the folder")
+        if name == "check":
+            sub.add_argument("--published", default="HEAD", metavar="REV",
+                             help="fact ids at this git revision must still exist, as ids or aliases "
+                                  "(default HEAD; CI passes the pull request's base branch)")
         if name == "serve":
             sub.add_argument("--address", default="127.0.0.1:8000")
         if name == "bundle":

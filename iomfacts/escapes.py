@@ -6,6 +6,7 @@ function here, and the code that writes to a channel calls that channel's functi
 | channel | function | where it is applied |
 |---|---|---|
 | Markdown text (page bodies) | `markdown_text.escape_markdown` | every value a template prints (render.py `finalize`) |
+| Markdown code span | `code_span` | `|code` in templates (field and file names) |
 | HTML attribute inside Markdown | `attribute` | `|attr` in templates; links the generator writes |
 | URL in an attribute | `url` | `|url` in templates (source PDFs) |
 | page title (front matter, `<title>`, header, navigation, search index) | `page_title` | `|title` in templates |
@@ -69,6 +70,14 @@ def page_title(text: str) -> Markup:
     """
     folded = " ".join(str(text).split())
     return Markup(json.dumps(html.escape(folded, quote=False), ensure_ascii=False))
+
+
+def code_span(text: str) -> Markup:
+    """Text as a Markdown code span: shown exactly (Markdown escapes HTML inside it), on one
+    line; a backtick in the text gets a longer fence so it cannot end the span early."""
+    folded = " ".join(str(text).split())
+    fence = "``" if "`" in folded else "`"
+    return Markup(f"{fence} {folded} {fence}" if fence == "``" else f"`{folded}`")
 
 
 # A spreadsheet reads a cell that starts with one of these as a formula (or, for tab and

@@ -16,7 +16,7 @@ from .knowledge import FactRecord, Knowledge
 
 CSV_COLUMNS = ["id", "year", "pillar", "mapped_pillar", "kind", "statement", "countries", "figures",
                "source_document", "source_paragraph", "source_section", "quote", "tags",
-               "differs_from", "note", "url"]
+               "differs_from", "note", "url", "permalink"]
 
 
 def fact_url(record: FactRecord) -> str:
@@ -41,6 +41,7 @@ def fact_as_dict(record: FactRecord, knowledge: Knowledge) -> dict:
         "differs_from": knowledge.differs.get(fact.id, []),
         "note": fact.note,
         "url": fact_url(record),
+        "permalink": paths.fact_permalink(record.id),
     }
 
 
@@ -96,6 +97,10 @@ def _csv(columns: list[str], rows: list[dict]) -> bytes:
 
 def staff_csv(knowledge: Knowledge) -> bytes:
     """One line per nationality row of every staff annex; unreadable rows say so."""
+    return _csv(STAFF_COLUMNS, staff_rows(knowledge))
+
+
+def staff_rows(knowledge: Knowledge) -> list[dict]:
     lines = []
     for dataset in knowledge.staff_datasets:
         common = dict(dataset=dataset.id, year=dataset.year, category=dataset.category,
@@ -110,11 +115,15 @@ def staff_csv(knowledge: Knowledge) -> bytes:
             lines.append({**common, "nationality": lost.nationality, "printed_name": lost.printed_name,
                           "member_state": "", "status": "unreadable", "total": None, "women": None,
                           "men": None, "grades": "", "note": lost.reason})
-    return _csv(STAFF_COLUMNS, lines)
+    return lines
 
 
 def funding_csv(knowledge: Knowledge) -> bytes:
     """One line per row of every regional funding table, with its consistency flag."""
+    return _csv(FUNDING_COLUMNS, funding_rows(knowledge))
+
+
+def funding_rows(knowledge: Knowledge) -> list[dict]:
     from .datasets import cells_add_up, cells_sum
 
     lines = []
@@ -129,18 +138,30 @@ def funding_csv(knowledge: Knowledge) -> bytes:
                               "upside_down": ";".join(row.upside_down),
                               "total_as_printed": correction.printed if correction else None,
                               "correction_reason": correction.reason if correction else None, "note": row.note})
-    return _csv(FUNDING_COLUMNS, lines)
+    return lines
 
 
-def export_files(knowledge: Knowledge) -> dict[str, bytes]:
+def export_files(knowledge: Knowledge, version_label: str = "") -> dict[str, bytes]:
+    """Every public data file: JSON, the CSV tables of the data package, the SQLite database,
+    and the permanent fact links."""
+    from .citations import citation_files
+    from .data_package import data_package_files
+    from .permalinks import permalink_files
+    from .sqlite_export import sqlite_bytes
+
     facts = [fact_as_dict(record, knowledge) for record in knowledge.facts]  # once for both files
     files = {
         "data/facts.json": facts_json(facts),
         "data/facts.csv": facts_csv(facts),
         "data/sources.json": sources_json(knowledge),
     }
+    staff, funding = staff_rows(knowledge), funding_rows(knowledge)
     if knowledge.staff_datasets:
-        files["data/staff-by-nationality.csv"] = staff_csv(knowledge)
+        files["data/staff-by-nationality.csv"] = _csv(STAFF_COLUMNS, staff)
     if knowledge.funding_datasets:
-        files["data/funding-requirements.csv"] = funding_csv(knowledge)
+        files["data/funding-requirements.csv"] = _csv(FUNDING_COLUMNS, funding)
+    files.update(data_package_files(knowledge, version_label))
+    files["data/iom-facts.sqlite"] = sqlite_bytes(knowledge, staff, funding)
+    files.update(permalink_files(knowledge))
+    files.update(citation_files(knowledge))
     return files

@@ -64,7 +64,23 @@ def regenerate(layout: Layout, old: Knowledge | None, new: Knowledge, templates_
         return write_tree(layout.docs, generate(layout, new))
     if not wanted:
         return []
-    files = render_pages(new, plan_pages(new), layout.templates, {"version": content_version(layout.root)},
-                         only=wanted)
-    files.update(export_files(new))
+    version = content_version(layout.root)
+    return write_pages(layout, new, wanted, version) + write_exports(layout, new, version)
+
+
+def write_pages(layout: Layout, new: Knowledge, wanted: set[str], version=None) -> list[str]:
+    """The pages at the docs paths `wanted` (from `affected_pages`), without the data files
+    (the live preview shows the pages first, then writes the data files)."""
+    version = version or content_version(layout.root)
+    files = render_pages(new, plan_pages(new), layout.templates, {"version": version}, only=wanted)
+    return write_files(layout.docs, files)
+
+
+def write_exports(layout: Layout, new: Knowledge, version=None) -> list[str]:
+    """The data files alone (after `write_pages`); the paths rewritten."""
+    from . import charts
+
+    version = version or content_version(layout.root)
+    files = export_files(new, version.label)
+    files.update(charts.spec_files(new, plan_pages(new)))  # data/charts/<id>.vl.json, as a full build
     return write_files(layout.docs, files)

@@ -242,6 +242,9 @@ class Fact(Strict):
     tags: list[Reference] = Field(default_factory=list)
     differs_from: list[Reference] = Field(default_factory=list)
     note: str | None = Field(default=None, max_length=600)
+    aliases: list[Identifier] = Field(default_factory=list, description=(
+        "Former ids of this fact: their permanent links (facts/<id>/) keep leading to it. "
+        "Renaming a published id without keeping the old one here breaks links readers have saved."))
 
     @field_validator("quote")
     @classmethod

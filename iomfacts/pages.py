@@ -56,6 +56,11 @@ def source_path(source_id: str) -> str:
     return f"sources/{source_id}.md"
 
 
+def fact_permalink(fact_id: str) -> str:
+    """A fact's permanent address, relative to the site root: a redirect to wherever it is shown."""
+    return f"facts/{fact_id}/"
+
+
 def measure_path(metric_id: str) -> str:
     return f"measures/{metric_id}.md"
 

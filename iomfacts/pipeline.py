@@ -66,9 +66,15 @@ class BuildFailed(Exception):
 
 
 def check(layout: Layout, sources_dir: Path | None = None, skip_missing_texts: bool = False,
-          cache: ParseCache | None = None) -> tuple[Knowledge | None, Problems]:
+          cache: ParseCache | None = None, published: str | None = None) -> tuple[Knowledge | None, Problems]:
+    """Read and validate all content. With `published` (a git revision), fact ids that existed
+    there must still exist, as ids or aliases (published_ids.py)."""
     problems = Problems()
     loaded = load_content(layout.content, layout.root, problems, cache)
+    if published:
+        from .published_ids import check_published_ids
+
+        check_published_ids(layout.root, published, loaded, problems)
     texts = None
     if sources_dir is not None:
         text_problems = Problems()
@@ -83,9 +89,14 @@ def check(layout: Layout, sources_dir: Path | None = None, skip_missing_texts: b
 
 def generate(layout: Layout, knowledge: Knowledge) -> dict[str, bytes]:
     """Every file of the docs tree, in memory: pages, data exports and static assets."""
+    from . import charts
+
     version = content_version(layout.root)
-    files = render_pages(knowledge, plan_pages(knowledge), layout.templates, {"version": version})
-    files.update(export_files(knowledge))
+    charts.use_disk_cache(layout.root / "build" / "chart-cache")  # rendered SVGs, by spec hash
+    planned = plan_pages(knowledge)
+    files = render_pages(knowledge, planned, layout.templates, {"version": version})
+    files.update(export_files(knowledge, version.label))
+    files.update(charts.spec_files(knowledge, planned))  # data/charts/<id>.vl.json
     assets = layout.templates / "assets"
     for asset in sorted(assets.rglob("*")):
         if asset.is_file():

@@ -21,7 +21,7 @@ from . import pages as paths
 from .datasets import (cells_add_up, cells_sum, funding_reconciliation, region_vs_summary,
                        staff_reconciliation)
 from .knowledge import FactRecord, Knowledge
-from . import escapes, views
+from . import citations, escapes, views
 from .escapes import attribute as escape_attribute
 from .markdown_text import escape_markdown, format_figure, format_number
 from .pages import Page
@@ -53,6 +53,7 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
     env.filters["attr"] = escapes.attribute
     env.filters["url"] = escapes.url
     env.filters["page_title"] = escapes.page_title
+    env.filters["code"] = escapes.code_span
     env.filters["kind_label"] = lambda kind: {"result": "Result", "plan": "Plan", "context": "Context"}[kind]
     return env
 
@@ -79,6 +80,7 @@ class PageHelpers:
         self.page = page
         self.page_paths = page_paths  # pillars and countries without facts have no page
         self.edit_base = edit_base  # e.g. https://github.com/owner/repo/edit/main/ ; None: no edit links
+        self.version = None  # the content version, where the page prints it (render_pages sets it)
 
     def edit_link(self, record: FactRecord) -> Markup:
         """' · edit' linking to the YAML file that holds the fact, on GitHub."""
@@ -146,6 +148,23 @@ class PageHelpers:
                 digits = str(int(figure.value))
                 spellings += [digits, f"{int(figure.value):,}".replace(",", " ")]
         return " ".join(spellings)
+
+    def data_tables(self) -> list:
+        """The tables of the data package, with their schemas (the Downloads page prints them)."""
+        from .data_package import tables
+
+        return tables(self.k)
+
+    def permalink(self, record: FactRecord, label: Any = None) -> Markup:
+        """A link to the fact's permanent address (facts/<id>/), which redirects to it."""
+        target = paths.fact_permalink(record.id) + "index.html"
+        return self.link(label if label is not None else paths.fact_permalink(record.id), target)
+
+    def cite(self, record: FactRecord) -> str:
+        return citations.fact_citation(record, self.k)
+
+    def source_reference(self, source_id: str) -> str:
+        return citations.reference(self.k.sources[source_id])
 
     def parts(self, records: list[FactRecord]) -> list[views.PagePart]:
         return views.page_parts(self.k, records)
@@ -283,6 +302,27 @@ class PageHelpers:
         notes = " ".join(dict.fromkeys(note for note in (first.fact.note, second.fact.note) if note))
         return what, figures(first), figures(second), notes
 
+    # --- charts (iomfacts/charts.py): static SVG inlined, with its data table ---
+
+    def chart(self, name: str) -> Markup:
+        """The page's charts of that name (see charts.page_charts), each with its data table."""
+        from . import charts
+
+        if not hasattr(self, "_charts"):
+            self._charts = charts.page_charts(self.k, self.page, self.page_paths)
+        return charts.blocks(name, self._charts.get(name, []), self._chart_link)
+
+    def _chart_link(self, link) -> Markup:
+        if link.kind == "fact":
+            return self.fact_link(link.target, link.label)
+        if link.kind == "country":
+            return self.country_link(link.target)
+        if link.kind == "anchor":  # a section of this page
+            return Markup(f"[{escape_markdown(link.label)}](#{escape_attribute(link.target)})")
+        if link.kind == "row":  # where the chart's marks link to
+            return Markup(f'<span id="{escape_attribute(link.target)}"></span>')
+        raise ValueError(f"unknown chart link {link.kind!r}")
+
     def place(self, record: FactRecord) -> Markup:
         source = record.fact.source
         parts = []
@@ -322,6 +362,7 @@ def render_pages(knowledge: Knowledge, planned: list[Page], templates_dir: Path,
             continue
         template = env.get_template(page.template)
         helpers = PageHelpers(knowledge, page, page_paths, edit_base)
+        helpers.version = (extra or {}).get("version")
         text = template.render(k=knowledge, page=page, h=helpers, paths=paths,
                                **(extra or {}), **page.context)
         if extra and "version" in extra:  # every page says how old its data is

@@ -299,6 +299,7 @@ def validate(loaded: LoadedContent, problems: Problems, texts: SourceTexts | Non
     crosswalk = reference["pillars"].value.crosswalk
 
     first_place: dict[str, tuple[str, int]] = {}
+    aliases: dict[str, tuple[str, int]] = {}
     for located in loaded.fact_files:
         for index, fact in enumerate(located.value.facts):
             if fact.id in first_place:
@@ -308,6 +309,16 @@ def validate(loaded: LoadedContent, problems: Problems, texts: SourceTexts | Non
                              "fact ids are unique across all files; rename one")
             else:
                 first_place[fact.id] = (located.path, located.mark("facts", index, "id")[0])
+    for located in loaded.fact_files:  # an alias keeps an old permanent link: it must name no other fact
+        for index, fact in enumerate(located.value.facts):
+            for position, alias in enumerate(fact.aliases):
+                if alias in first_place or alias in aliases:
+                    other = first_place.get(alias, aliases.get(alias))
+                    row, column = located.mark("facts", index, "aliases", position)
+                    problems.add(located.path, row, column, f"alias '{alias}' is already used by {other[0]}:{other[1]}",
+                                 "an alias is a former id of this fact only; remove it")
+                else:
+                    aliases[alias] = (located.path, located.mark("facts", index, "aliases", position)[0])
     ref = {"countries": countries, "sources": sources, "metrics": metrics, "fact_ids": first_place,
            "failed": loaded.failed, "anchors": generated_anchors(pillars, countries, sources, regions)}
 

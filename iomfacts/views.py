@@ -219,6 +219,7 @@ class PagePart:
     anchor: str
     title: str
     records: list[FactRecord]
+    document: str = ""  # the document's title, on the first part of each document
 
 
 def _paragraph_span(records: list[FactRecord]) -> str:
@@ -230,9 +231,10 @@ def _paragraph_span(records: list[FactRecord]) -> str:
         first, last = min(numbers), max(numbers)
         parts.append(f"paragraph {first}" if first == last else f"paragraphs {first} to {last}")
     if sections:
-        shown = sections[:3]
-        parts.append(", ".join(shown) + (f" and {len(sections) - 3} more" if len(sections) > 3 else ""))
-    return "; ".join(parts)
+        shown = sections[:2]
+        parts.append(", ".join(shown) + (f" and {len(sections) - 2} more" if len(sections) > 2 else ""))
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:]
 
 
 def page_parts(knowledge: Knowledge, records: list[FactRecord]) -> list[PagePart]:
@@ -251,5 +253,5 @@ def page_parts(knowledge: Knowledge, records: list[FactRecord]) -> list[PagePart
         size = -(-len(found) // count)  # even parts
         for start in range(0, len(found), size):
             chunk = found[start:start + size]
-            parts.append(PagePart(f"s{len(parts) + 1}", f"{title}: {_paragraph_span(chunk)}", chunk))
+            parts.append(PagePart(f"s{len(parts) + 1}", _paragraph_span(chunk), chunk, title if start == 0 else ""))
     return parts

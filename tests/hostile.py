@@ -188,8 +188,9 @@ def live_markup(html: str | BeautifulSoup) -> list[str]:
     """Elements and attributes in an HTML page or fragment that would run or load something."""
     soup = html if isinstance(html, BeautifulSoup) else BeautifulSoup(html, "html.parser")
     found = []
+    ours = {id(e) for svg in soup.find_all("svg") if is_our_chart(svg) for e in [svg, *svg.find_all(True)]}
     for element in soup.find_all(True):
-        if element.name in ACTIVE_TAGS:
+        if element.name in ACTIVE_TAGS and id(element) not in ours:
             found.append(f"<{element.name} {element.get('src') or element.get('href') or ''}>".strip())
         for attribute, value in element.attrs.items():
             value = " ".join(value) if isinstance(value, list) else (value or "")
@@ -199,6 +200,26 @@ def live_markup(html: str | BeautifulSoup) -> list[str]:
                     "".join(value.split()).lower().startswith(("javascript:", "data:", "vbscript:")):
                 found.append(f"{element.name}[{attribute}={value[:30]}]")
     return found
+
+
+CHART_TAGS = {"svg", "title", "g", "path", "rect", "line", "text", "a", "circle"}
+
+
+def is_our_chart(svg) -> bool:
+    """A chart of iomfacts/charts.py: <svg class="chart" role="img"> made only of drawing
+    elements, whose links are anchors on the page, with no script, foreignObject, style or
+    on* attribute. Any other svg stays live markup."""
+    if svg.name != "svg" or "chart" not in (svg.get("class") or []) or svg.get("role") != "img":
+        return False
+    for element in [svg, *svg.find_all(True)]:
+        if element.name not in CHART_TAGS:
+            return False
+        for attribute in element.attrs:
+            if attribute.lower().startswith("on") or attribute.lower() in ("xlink:href", "src"):
+                return False
+        if element.name == "a" and not (element.get("href") or "").startswith("#"):
+            return False
+    return True
 
 
 def csv_formula_cells(text: str) -> list[str]:

@@ -1,29 +1,37 @@
 """Broken and hostile content (tests/bad_input/): refused at its line and column, or built safely.
 
 Each file in tests/bad_input/ is one case: a small content file with a header saying where it
-goes and what must happen (the format is in tests/bad_input/README.md). For every case the
-fixture site is built once, the file is put in place, and `build_site.py build` runs again:
+goes and what must happen (the format is in tests/bad_input/README.md). The fixture site is
+built once (shared by the whole test run); for every case a copy of it gets the file in place,
+and the command line's `build` runs again:
 
 - a broken file makes the build fail with `path:line:col: message (fix)` for each expectation,
-  every problem line has a fix, nothing crashes, and site/ is byte-for-byte what it was;
-- a hostile but valid file (`# expect: safe`) builds, and the pages show its text as typed:
+  every problem line has a fix, nothing crashes, and site/ is byte-for-byte what it was. These
+  call the command line's `main()` in this process (the same arguments, output and exit status
+  as `build_site.py build`; a process per case would spend a second each starting Python, and
+  test_site.py runs a failing `build_site.py build` as a process);
+- a hostile but valid file (`# expect: safe`) builds (`build_site.py build`, as a process), and
+  the pages show its text as typed:
   no new script, image or frame, no `javascript:` link, template syntax printed literally.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
+import io
 import re
-import shutil
+import subprocess
 import time
+import traceback
 import tracemalloc
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURE, REPO, run_cli
+from conftest import run_cli
 from iomfacts.pipeline import Layout, check
 from iomfacts.problems import Problems
 from iomfacts.strict_yaml import read_yaml
@@ -127,23 +135,11 @@ def plain_problem_lines(monkeypatch):
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
 
 
-@pytest.fixture(scope="module")
-def built_site(tmp_path_factory) -> Path:
-    """The fixture site, built once for the module; each case starts from a copy of its output."""
-    root = tmp_path_factory.mktemp("built") / "repo"
-    shutil.copytree(FIXTURE, root)
-    shutil.copytree(REPO / "templates", root / "templates")
-    result = run_cli(root, "build")
-    assert result.returncode == 0, result.stderr
-    return root
-
-
 @pytest.fixture
-def built_copy(site_copy: Layout, built_site: Path) -> Layout:
-    """A fresh fixture checkout in the state right after a successful `build`."""
-    for name in ("site", "build"):
-        shutil.copytree(built_site / name, site_copy.root / name)
-    return site_copy
+def built_site(built_fixture_site: Path) -> Path:
+    """The fixture site right after a successful `build` (shared: read it, never change it);
+    each case starts from a copy of it (`built_copy`, tests/conftest.py)."""
+    return built_fixture_site
 
 
 def put_in_place(layout: Layout, case: Case) -> Path:
@@ -153,9 +149,30 @@ def put_in_place(layout: Layout, case: Case) -> Path:
     return target
 
 
+def build_arguments(layout: Layout, case: Case) -> list[str]:
+    return ["build"] + (["--sources", str(layout.root / "sources")] if case.sources else [])
+
+
 def build(layout: Layout, case: Case):
-    args = ["build"] + (["--sources", str(layout.root / "sources")] if case.sources else [])
-    return run_cli(layout.root, *args)
+    return run_cli(layout.root, *build_arguments(layout, case))
+
+
+def build_in_process(layout: Layout, case: Case) -> subprocess.CompletedProcess:
+    """`build_site.py build` through the command line's `main()`, in this process: its exit
+    status and what it printed; an exception that escapes is printed as the process would."""
+    from iomfacts.cli import main
+
+    stdout, stderr = io.StringIO(), io.StringIO()
+    arguments = ["--root", str(layout.root), *build_arguments(layout, case)]
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        try:
+            code = main(arguments)
+        except SystemExit as done:
+            code = done.code if isinstance(done.code, int) else 1
+        except Exception:  # reported as the interpreter would, then asserted on
+            traceback.print_exc()
+            code = 1
+    return subprocess.CompletedProcess(arguments, code, stdout.getvalue(), stderr.getvalue())
 
 
 def test_the_corpus_is_well_formed():
@@ -170,7 +187,7 @@ def test_the_corpus_is_well_formed():
 def test_broken_file_is_refused_at_its_place_with_a_fix(built_copy: Layout, case: Case):
     before = site_hash(built_copy.site)
     put_in_place(built_copy, case)
-    result = build(built_copy, case)
+    result = build_in_process(built_copy, case)
     output = result.stdout + result.stderr
     assert "Traceback" not in output, output
     assert result.returncode != 0, output

@@ -1,7 +1,6 @@
 """The content model's own promises: schemas in step, a complete crosswalk, the real content valid."""
 
 import json
-import shutil
 
 import pytest
 import yaml
@@ -68,18 +67,12 @@ def test_real_content_passes_check_with_every_quote_found_in_the_sources():
     assert len(in_both) >= 10, in_both
 
 
-def test_real_content_builds_with_mkdocs_strict(tmp_path):
-    """The whole real site, through the real `mkdocs build --strict`."""
-    root = tmp_path / "repo"
-    for name in ("content", "templates"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    layout = Layout(root)
+def test_real_content_builds_with_mkdocs_strict(built_real_site):
+    """The whole real site, through the real `mkdocs build --strict` (`build_site.py build`,
+    run once for the whole test run in tests/conftest.py; this test only reads its output)."""
+    layout = Layout(built_real_site)
     knowledge, problems = check(layout)
     assert not problems
-    from iomfacts.pipeline import build
-
-    build(layout, knowledge)
     facts = json.loads((layout.site / "data/facts.json").read_text())
     assert len(facts) == len(knowledge.facts)
     assert (layout.site / "countries/ken/index.html").exists()

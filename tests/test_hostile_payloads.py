@@ -26,12 +26,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import hostile
-from conftest import FIXTURE, REPO, run_cli
+from checkouts import DATASETS, make_checkout
+from conftest import FIXTURE, REPO, run_cli, shared_tree
 from iomfacts import model
 from iomfacts.escapes import page_title
 from iomfacts.pipeline import Layout, check, generate
 
-DATASETS = Path(__file__).resolve().parent / "fixtures" / "datasets"
 FILES = {
     "content/sources.yml": model.SourcesFile,
     "content/pillars.yml": model.PillarsFile,
@@ -45,18 +45,6 @@ FILES = {
     "content/datasets/funding/fx-funding.yml": model.FundingDataset,
 }
 VARIANTS = range(len(hostile.PAYLOADS))
-
-
-def make_checkout(root: Path) -> Layout:
-    """The fixture site plus the dataset fixture, with their pages in the navigation."""
-    shutil.copytree(FIXTURE, root)
-    shutil.copytree(REPO / "templates", root / "templates")
-    shutil.copytree(DATASETS / "content", root / "content", dirs_exist_ok=True)
-    config = (root / "mkdocs.yml").read_text()
-    config = config.replace('      - "Where the sources differ"',
-                            '      - compare/staff.md\n      - compare/funding.md\n      - "Where the sources differ"')
-    (root / "mkdocs.yml").write_text(config)
-    return Layout(root)
 
 
 ORIGINAL = {name: yaml.safe_load((FIXTURE / name if (FIXTURE / name).exists() else DATASETS / name).read_text())
@@ -125,11 +113,14 @@ def test_over_all_variants_every_text_field_gets_every_payload():
 
 @pytest.fixture(scope="module")
 def baseline(tmp_path_factory) -> BuiltSite:
-    """The same checkout without payloads: what Material itself puts on each page."""
-    layout = make_checkout(tmp_path_factory.mktemp("baseline") / "repo")
-    result = run_cli(layout.root, "build")
-    assert result.returncode == 0, result.stderr
-    return BuiltSite(layout.site)
+    """The same checkout without payloads: what Material itself puts on each page. (Built once
+    per test run and shared by the xdist workers; each parses it once.)"""
+    def make(folder: Path) -> None:
+        layout = make_checkout(folder / "repo")
+        result = run_cli(layout.root, "build")
+        assert result.returncode == 0, result.stderr
+
+    return BuiltSite(shared_tree(tmp_path_factory, "hostile-payloads-baseline", make) / "repo" / "site")
 
 
 class BuiltSite:
@@ -144,7 +135,8 @@ class BuiltSite:
             name = page.relative_to(site).as_posix()
             soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
             self.live[name] = sorted(hostile.live_markup(soup))
-            self.titles[name] = [title.get_text() for title in soup.find_all("title")]
+            # The page's own title; charts' SVG <title> elements (their accessible names) aside.
+            self.titles[name] = [title.get_text() for title in soup.find_all("title") if title.find_parent("svg") is None]
             for element in soup(["script", "style"]):
                 element.decompose()
             texts.append(soup.get_text(" "))

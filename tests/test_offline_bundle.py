@@ -17,6 +17,8 @@ SCREENSHOTS = REPO / "tests" / "screenshots"
 needs_chromium = pytest.mark.skipif(
     not CHROMIUM.exists() and os.environ.get("CI") != "true",
     reason="Debian's chromium is not installed (.ci/run installs it)")
+# One worker builds the bundle (a module fixture) and runs these tests, one Chromium at a time.
+pytestmark = pytest.mark.xdist_group("offline-bundle")
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, run_cli, write
+from conftest import REPO, copy_built, make_fixture_checkout, run_cli, shared_tree, write
 
 LINUX = sys.platform.startswith("linux")
 linux_only = pytest.mark.skipif(not LINUX, reason="/proc, PR_SET_PDEATHSIG and renameat2 are Linux's")
@@ -109,20 +109,37 @@ def assert_no_leftovers(root: Path) -> None:
     assert not list(root.glob("site.tmp-*")) and not (root / "site.old").exists(), sorted(os.listdir(root))
 
 
-@pytest.fixture
-def checkout(site_copy, tmp_path):
-    """A checkout with a built site, and an edit pending: `old` and `new` are the digests of the
-    site before and after the edit (the new one built from a copy elsewhere; builds are
-    reproducible, so the same bytes are expected here)."""
-    root = site_copy.root
-    assert build(root).returncode == 0
-    old = digest_tree(root / "site")
+def edit_the_glossary_template(root: Path) -> None:
     glossary = root / "templates" / "glossary.md.j2"
     glossary.write_text(glossary.read_text() + "\nA changed page.\n")
-    reference = tmp_path / "reference" / "repo"
-    shutil.copytree(root, reference, ignore=shutil.ignore_patterns("site", "build"))
-    assert build(reference).returncode == 0
-    new = digest_tree(reference / "site")
+
+
+@pytest.fixture(scope="session")
+def builds_before_and_after_the_edit(tmp_path_factory) -> Path:
+    """The fixture site built before the edit (`old/`) and, from a copy, after it (`new/`):
+    built once per test run and shared (read-only) by every `checkout`."""
+    def make(folder: Path) -> None:
+        old = make_fixture_checkout(folder / "old").root
+        assert build(old).returncode == 0
+        reference = folder / "new"
+        shutil.copytree(old, reference, ignore=shutil.ignore_patterns("site", "build"))
+        edit_the_glossary_template(reference)
+        assert build(reference).returncode == 0
+
+    return shared_tree(tmp_path_factory, "publish-edit", make)
+
+
+@pytest.fixture
+def checkout(site_copy, builds_before_and_after_the_edit):
+    """A checkout with a built site, and an edit pending: `old` and `new` are the digests of the
+    site before and after the edit (the new one built from a copy elsewhere; builds are
+    reproducible, so the same bytes are expected here). The checkout's site/ and build/ are a
+    copy of the shared build before the edit: the bytes its own `build` would have written."""
+    root = site_copy.root
+    copy_built(builds_before_and_after_the_edit / "old", root)
+    old = digest_tree(root / "site")
+    edit_the_glossary_template(root)
+    new = digest_tree(builds_before_and_after_the_edit / "new" / "site")
     assert new != old
     return root, old, new
 
@@ -226,18 +243,15 @@ def test_a_build_killed_between_the_fallback_renames_is_undone_by_the_next_build
 
 
 @linux_only
-def test_a_build_killed_while_mkdocs_writes_pages_takes_mkdocs_with_it(tmp_path):
+def test_a_build_killed_while_mkdocs_writes_pages_takes_mkdocs_with_it(tmp_path, built_real_site):
     """The real content (MkDocs writes about 24 MB for some seconds): a parent-only `kill -9`
     must not leave MkDocs running; its half-written folder stops changing and the next build
-    removes it."""
+    removes it. The checkout starts as a copy of the run's shared build of the real content
+    (built as `build` does here, with SOURCE_DATE_EPOCH set)."""
     root = tmp_path / "repo"
-    for name in ("content", "templates"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    assert build(root).returncode == 0
+    shutil.copytree(built_real_site, root, ignore=shutil.ignore_patterns(".lock"))
     before = digest_tree(root / "site")
-    glossary = root / "templates" / "glossary.md.j2"
-    glossary.write_text(glossary.read_text() + "\nA changed page.\n")
+    edit_the_glossary_template(root)
     process = start(root, "build")
     staging = lambda: next(iter(root.glob("site.tmp-*")), None)  # noqa: E731
     assert wait_until(lambda: (staging() is not None and len(listing(staging())) > 20) or process.poll() is not None,

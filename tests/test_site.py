@@ -12,10 +12,10 @@ from iomfacts.pipeline import check, generate
 
 
 @pytest.fixture
-def built(site_copy):
-    result = run_cli(site_copy.root, "build")
-    assert result.returncode == 0, result.stderr
-    return site_copy
+def built(built_copy):
+    """A fixture checkout right after `build_site.py build`: a copy of the run's shared build
+    (tests/conftest.py), so each test may change it."""
+    return built_copy
 
 
 def html(layout, page: str) -> str:
@@ -101,12 +101,13 @@ def test_exports_have_every_field_and_a_working_url(built):
     by_id = {fact["id"]: fact for fact in facts}
     avr = by_id["ar-2020-81-avr-migrants"]
     assert set(avr) == {"id", "year", "pillar", "mapped_pillar", "kind", "statement", "countries", "figures",
-                        "source", "quote", "tags", "differs_from", "note", "url"}
+                        "source", "quote", "tags", "differs_from", "note", "url", "permalink"}
     assert avr["pillar"] == "ar2020-mobility" and avr["mapped_pillar"] == "o3-safe-migration"
     assert avr["figures"][0] == {"value": 42000, "unit": "migrants", "scale": None, "qualifier": "over",
                                  "metric": "avr-migrants", "label": None}
     assert avr["source"] == {"document": "ar-2020", "paragraph": 81, "section": None}
     assert avr["url"] == "years/2020/ar2020-mobility/#ar-2020-81-avr-migrants"
+    assert avr["permalink"] == "facts/ar-2020-81-avr-migrants/"
     assert by_id["ar-2017-213-health-assessments"]["differs_from"] == ["dg-108-x-health-assessments"]
     page, anchor = avr["url"].split("#")
     assert f'id="{anchor}"' in (built.site / page / "index.html").read_text()

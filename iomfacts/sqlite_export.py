@@ -1,0 +1,80 @@
+"""data/iom-facts.sqlite: the data package's tables as one SQLite file, ready for Datasette.
+
+Built with sqlite-utils from the same tables as data/datapackage.json (types, primary and
+foreign keys), with a full-text index on statements and quotes. Written to a temporary file
+and read back as bytes, so the generator can put it in the docs tree like any other file;
+the same content gives the same bytes (fixed row order, no timestamps).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import tempfile
+
+import sqlite_utils
+
+from .data_package import Table, tables
+from .exports import fact_as_dict
+from .knowledge import Knowledge
+
+_TYPES = {"integer": int, "number": float, "boolean": int, "string": str}
+
+
+def _columns(table: Table) -> dict[str, type]:
+    return {field["name"]: _TYPES[field["type"]] for field in table.fields}
+
+
+def _in_dependency_order(all_tables: list[Table]) -> list[Table]:
+    ordered: list[Table] = []
+    pending = list(all_tables)
+    while pending:
+        ready = [t for t in pending if all(k["reference"]["resource"] in {o.name for o in ordered} | {t.name}
+                                           for k in t.foreign_keys)]
+        if not ready:  # a cycle: keep the package's order for the rest
+            ready = pending[:1]
+        ordered.append(ready[0])
+        pending.remove(ready[0])
+    return ordered
+
+
+def _facts_rows(knowledge: Knowledge) -> list[dict]:
+    rows = []
+    for record in knowledge.facts:
+        fact = fact_as_dict(record, knowledge)
+        source = fact.pop("source")
+        rows.append({**fact, "countries": ";".join(fact["countries"]), "figures": json.dumps(fact["figures"], sort_keys=True),
+                     "tags": ";".join(fact["tags"]), "differs_from": ";".join(fact["differs_from"]),
+                     "source_document": source["document"], "source_paragraph": source["paragraph"],
+                     "source_section": source["section"]})
+    return rows
+
+
+def sqlite_bytes(knowledge: Knowledge, staff_rows: list[dict] | None = None,
+                 funding_rows: list[dict] | None = None) -> bytes:
+    all_tables = tables(knowledge)
+    rows = {"facts": _facts_rows(knowledge), "staff": staff_rows or [], "funding": funding_rows or []}
+    handle, path = tempfile.mkstemp(suffix=".sqlite")
+    os.close(handle)
+    try:
+        connection = sqlite3.connect(path)
+        database = sqlite_utils.Database(connection)
+        for table in _in_dependency_order(all_tables):  # a table after the tables it refers to
+            foreign_keys = [(key["fields"][0], key["reference"]["resource"], key["reference"]["fields"][0])
+                            for key in table.foreign_keys]
+            database[table.name].create(_columns(table), pk=tuple(table.primary_key) or None,
+                                        foreign_keys=foreign_keys,
+                                        not_null={f["name"] for f in table.fields
+                                                  if f.get("constraints", {}).get("required")})
+            data = table.rows if table.write_csv else rows[table.name]
+            if data:
+                database[table.name].insert_all(
+                    ({name: row.get(name) for name in _columns(table)} for row in data), batch_size=1000)
+        database["facts"].enable_fts(["statement", "quote"], create_triggers=False, tokenize="porter")
+        connection.execute("VACUUM")
+        connection.close()
+        with open(path, "rb") as file:
+            return file.read()
+    finally:
+        os.unlink(path)
