@@ -102,3 +102,44 @@ def test_a_search_for_a_figure_opens_its_fact_scrolled_into_view(site):
             browser.close()
     finally:
         server.shutdown()
+
+
+def test_a_country_page_shows_its_key_figures_table_in_a_browser(tmp_path):
+    """Kenya in the fixture with datasets: its staff (3) and its 2019 plan (700) in one table."""
+    import functools
+    import http.server
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    from checkouts import make_checkout
+
+    layout = make_checkout(tmp_path / "repo")
+    result = run_cli(layout.root, "build")
+    assert result.returncode == 0, result.stderr
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(layout.site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium",
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                      "--disable-component-update", "--disable-sync"])
+            page = browser.new_page(viewport={"width": 390, "height": 800})
+            page.goto(f"http://127.0.0.1:{server.server_address[1]}/countries/ken/")
+            table = page.locator("#key-figures ~ table, #key-figures ~ div table").first
+            rows = {line.split("\t")[0]: line.split("\t")[1:] for line in table.inner_text().splitlines()}
+            header = next(cells for name, cells in rows.items() if name.strip() == "Figure")
+            staff = next(cells for name, cells in rows.items() if name.startswith("IOM staff of Kenya"))
+            plan = next(cells for name, cells in rows.items() if name.startswith("Funding requirement for 2019"))
+            assert staff[header.index("2018")].strip() == "3"
+            assert plan[header.index("2019")].strip() == "700"
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390
+            browser.close()
+    finally:
+        server.shutdown()
