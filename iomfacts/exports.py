@@ -162,6 +162,6 @@ def export_files(knowledge: Knowledge, version_label: str = "") -> dict[str, byt
         files["data/funding-requirements.csv"] = _csv(FUNDING_COLUMNS, funding)
     files.update(data_package_files(knowledge, version_label))
     files["data/iom-facts.sqlite"] = sqlite_bytes(knowledge, staff, funding)
-    files.update(permalink_files(knowledge))
+    files.update(permalink_files(knowledge, version_label))
     files.update(citation_files(knowledge))
     return files

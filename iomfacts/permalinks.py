@@ -30,6 +30,7 @@ _PAGE = """<!doctype html>
 </head>
 <body>
 <p>This fact is now at <a href="{target}">{where}</a>.</p>
+<p>{stamp}</p>
 </body>
 </html>
 """
@@ -41,18 +42,20 @@ def target_of(record: FactRecord) -> str:
     return f"../../{page}/#{record.id}"
 
 
-def redirect_page(record: FactRecord, title: str) -> bytes:
+def redirect_page(record: FactRecord, title: str, stamp: str = "") -> bytes:
     target = attribute(target_of(record))
     return _PAGE.format(title=html.escape(title, quote=False), target=target,
-                        where=html.escape(f"{record.year}, {title}", quote=False)).encode("utf-8")
+                        where=html.escape(f"{record.year}, {title}", quote=False),
+                        stamp=html.escape(stamp, quote=False)).encode("utf-8")
 
 
-def permalink_files(knowledge: Knowledge) -> dict[str, bytes]:
-    """facts/<id>/index.html for every fact id and every alias of one."""
+def permalink_files(knowledge: Knowledge, stamp: str = "") -> dict[str, bytes]:
+    """facts/<id>/index.html for every fact id and every alias of one; `stamp` says how old the
+    data is, as every page of the site does."""
     files = {}
     for record in knowledge.facts:
         title = knowledge.pillars[record.pillar].title
-        page = redirect_page(record, title)
+        page = redirect_page(record, title, stamp)
         for fact_id in (record.id, *record.fact.aliases):
             files[f"{paths.fact_permalink(fact_id)}index.html"] = page
     return files

@@ -92,8 +92,9 @@ def test_browsing_and_searching_offline_in_chromium(bundle):
         page.locator(".fact-links a[href*='years/']").first.click()
         page.wait_for_url(re.compile(r"years/\d{4}/[a-z0-9-]+\.html#"))
         assert " · " in page.locator("h1").inner_text()
-        assert page.locator(".fact:target").count() == 1, "the linked fact is the one highlighted"
-        pillar_link = page.locator(".fact:target .fact-links a[href*='pillars/']").first
+        targeted = page.locator(".fact:has(> .fact-statement:target)")
+        assert targeted.count() == 1, "the linked fact is the one highlighted"
+        pillar_link = targeted.locator(".fact-links a[href*='pillars/']").first
         pillar_page = pillar_link.get_attribute("href").split("#")[0]
         pillar_link.click()
         page.wait_for_url(re.compile(re.escape(pillar_page.rsplit("/", 1)[-1])))
