@@ -137,12 +137,8 @@ def _template_changes(layout: Layout, knowledge: Knowledge, edited: set[Path]) -
     from .render import render_pages
     from .version import content_version
 
-    assets = layout.templates / "assets"
-    files = {f"assets/{asset.relative_to(assets).as_posix()}": asset.read_bytes()
-             for asset in sorted(assets.rglob("*")) if asset.is_file()}
-    published = layout.docs / "assets"
-    if any(path.is_file() and f"assets/{path.relative_to(published).as_posix()}" not in files
-           for path in published.rglob("*")):
+    files = _assets(layout)
+    if files is None:
         return None
     planned = plan_pages(knowledge)
     only = _pages_using(layout, planned, edited)

@@ -99,6 +99,15 @@ def test_a_search_for_a_figure_opens_its_fact_scrolled_into_view(site):
                 box = heading.bounding_box()
                 assert box is not None and 0 <= box["y"] < 800, f"{query}: the fact is not on screen ({box})"
                 page.close()
+            # Typed with spaces for thousands, the figure is among the results too.
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            page.goto(f"http://127.0.0.1:{server.server_address[1]}/")
+            page.locator(".md-search__input").click()
+            page.keyboard.type("440 600")
+            page.locator(".md-search-result__item").first.wait_for(timeout=20_000)
+            hrefs = [link.get_attribute("href") for link in page.locator("a.md-search-result__link").all()]
+            assert any("#dg-108-x-health-assessments" in href for href in hrefs), hrefs
+            page.close()
             browser.close()
     finally:
         server.shutdown()
