@@ -13,7 +13,7 @@ from .content_diff import compare, pages_of
 from .docs_tree import write_files
 from .exports import export_files
 from .knowledge import Knowledge
-from .pages import DIFFERENCES_PATH, plan_pages
+from .pages import CHANGES_INDEX, DIFFERENCES_PATH, plan_pages
 from .pipeline import Layout, generate
 from .render import render_pages
 from .version import content_version
@@ -45,6 +45,8 @@ def affected_pages(old: Knowledge, new: Knowledge) -> set[str] | None:
     wording_only = not (diff.added or diff.removed) and all(
         name in WORDING_FIELDS for _, _, change in diff.changed for name, _, _ in change.fields)
     touched = set(diff.pages) | (set() if wording_only else AGGREGATE_PAGES)
+    if new.versions:  # the changes not yet in a tagged version include this edit
+        touched.add(CHANGES_INDEX)
     changed_ids = {record.id for record in diff.added + diff.removed} | {b.id for _, b, _ in diff.changed}
     for knowledge in (old, new):
         for fact_id in changed_ids:

@@ -63,6 +63,7 @@ class Knowledge:
     differs: dict[str, list[str]] = field(default_factory=dict)
     named_countries: set[str] = field(default_factory=set)
     dataset_countries: set[str] = field(default_factory=set)
+    versions: list = field(default_factory=list)  # changes.VersionChanges, newest first (set by pipeline.check)
 
     def __post_init__(self) -> None:
         self.by_id = {record.id: record for record in self.facts}

@@ -66,6 +66,12 @@ def measure_path(metric_id: str) -> str:
 
 
 MEASURES_INDEX = "measures/index.md"
+CHANGES_INDEX = "changes/index.md"
+
+
+def changes_path(version: str) -> str:
+    """The page of one tagged content version ('v2.1' -> changes/v2.1.md)."""
+    return f"changes/{re.sub(r'[^A-Za-z0-9.-]', '-', version)}.md"
 
 
 def year_anchor(year: int) -> str:
@@ -139,6 +145,13 @@ def plan_pages(knowledge: Knowledge) -> list[Page]:
     for metric in measured:
         pages.append(Page(measure_path(metric.id), "measure.md.j2", metric.label, {"metric": metric},
                           in_nav=False))
+    if knowledge.versions:
+        pages.append(Page(CHANGES_INDEX, "changes.md.j2", "What changed", {"shown": knowledge.versions},
+                          in_nav=False))
+        for version in knowledge.versions:
+            if version.version:
+                pages.append(Page(changes_path(version.version), "changes.md.j2",
+                                  f"What changed in {version.version}", {"shown": [version]}, in_nav=False))
     for country in knowledge.countries_with_pages:
         pages.append(Page(country_path(country.code), "country.md.j2", country.name, {"country": country},
                           in_nav=False))

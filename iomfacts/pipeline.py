@@ -82,6 +82,10 @@ def check(layout: Layout, sources_dir: Path | None = None, skip_missing_texts: b
         if not skip_missing_texts:  # otherwise the quotes of absent documents go unverified
             problems.extend(text_problems)
     knowledge = validate(loaded, problems, texts)
+    if knowledge is not None and not problems:
+        from .changes import version_changes
+
+        knowledge.versions = version_changes(layout.root, knowledge)  # what each tagged version changed
     if knowledge is not None:
         check_navigation(layout, plan_pages(knowledge), problems)
     return (None if problems else knowledge), problems

@@ -160,6 +160,15 @@ class PageHelpers:
         target = paths.fact_permalink(record.id) + "index.html"
         return self.link(label if label is not None else paths.fact_permalink(record.id), target)
 
+    def permalink_if_current(self, fact_id: str) -> Markup:
+        """The permanent link of a fact that exists now (under its id or as an alias), or the
+        id as text for a fact that was removed."""
+        current = self.k.by_id.get(fact_id) or next(
+            (record for record in self.k.facts if fact_id in record.fact.aliases), None)
+        if current is None:
+            return escape_markdown(f"{fact_id}, removed")
+        return self.link(paths.fact_permalink(fact_id), paths.fact_permalink(fact_id) + "index.html")
+
     def cite(self, record: FactRecord) -> str:
         return citations.fact_citation(record, self.k)
 

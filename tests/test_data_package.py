@@ -101,3 +101,25 @@ def test_a_renamed_id_needs_an_alias_and_its_old_link_still_leads_to_the_fact(tm
     assert target.endswith("#ar-2018-3-advice-on-laws")
     page = (layout.site / "facts/ar-2018-3-legislation-advice" / target.split("#")[0] / "index.html").resolve()
     assert 'id="ar-2018-3-advice-on-laws"' in page.read_text()
+
+
+def test_each_tagged_version_lists_the_facts_added_corrected_and_removed(tmp_path):
+    layout = make_checkout(tmp_path / "repo")
+    _git(layout.root, "init", "-q")
+    _git(layout.root, "add", "-A")
+    _git(layout.root, "commit", "-qm", "first version")
+    _git(layout.root, "tag", "v1")
+    facts = layout.content / "facts/2017/o3-safe-migration.yml"
+    facts.write_text(facts.read_text().replace("value: 440600", "value: 440700")
+                     .replace("Some 440,600 health", "Some 440,700 health")
+                     .replace("some 440,600 health", "some 440,700 health"))
+    _git(layout.root, "commit", "-qam", "a corrected figure")
+    _git(layout.root, "tag", "v2")
+    result = run_cli(layout.root, "build")
+    assert result.returncode == 0, result.stderr
+    index = re.sub(r"<[^>]+>", " ", (layout.site / "changes/index.html").read_text())
+    assert "v2" in index and "v1" in index and "The first tagged version" in index
+    version = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", (layout.site / "changes/v2/index.html").read_text()))
+    assert "0 added, 1 corrected and 0 removed since v1" in version
+    assert "figure 1 value 440600 440700" in version, "the correction, field by field"
+    assert "facts/dg-108-x-health-assessments/" in version
