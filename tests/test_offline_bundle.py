@@ -55,6 +55,12 @@ def test_the_zip_has_instructions_a_date_stamp_and_no_network_references(bundle)
     home = (folder / "index.html").read_text()
     assert 'href="countries/index.html"' in home, "links point at .html files"
     assert (folder / "search" / "search_index.js").exists()
+    assert 'class="chart"' in (folder / "countries" / "index.html").read_text(), "the world map is in the bundle"
+    assert list((folder / "data" / "charts").glob("*.vl.json")), "with each chart's specification"
+    redirect = (folder / "facts" / "ar-2020-81-avr-migrants" / "index.html").read_text()
+    target = re.search(r'url=([^"]+)"', redirect).group(1)
+    assert target.endswith(".html#ar-2020-81-avr-migrants"), "permanent links lead to .html files offline"
+    assert ((folder / "facts" / "ar-2020-81-avr-migrants") / target.split("#")[0]).resolve().is_file()
 
 
 def test_network_references_are_detected():
@@ -139,6 +145,9 @@ def test_the_zim_file_opens_and_finds_a_country_page_by_search(bundle):
     assert "countries/ken.html" in results
     kenya = archive.get_entry_by_path("countries/ken.html").get_item()
     assert b"Kenya" in bytes(kenya.content)
+    assert b'<svg' in bytes(kenya.content) and b'class="chart"' in bytes(kenya.content), "with its charts"
+    world = archive.get_entry_by_path("countries/index.html").get_item()
+    assert b'class="chart"' in bytes(world.content), "and the world map"
 
 
 @needs_chromium
@@ -156,6 +165,7 @@ def test_a_country_page_prints_on_a4_without_navigation_but_with_facts_and_sourc
         assert not page.locator(".md-header").is_visible()
         assert page.locator(".fact").first.is_visible()
         assert page.locator(".fact-quote").first.is_visible()
+        assert page.locator("svg.chart").first.is_visible(), "the charts print"
         SCREENSHOTS.mkdir(exist_ok=True)
         pdf = page.pdf(path=str(SCREENSHOTS / "kenya-print.pdf"), format="A4", print_background=True)
         browser.close()
