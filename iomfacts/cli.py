@@ -152,6 +152,29 @@ def command_fetch_sources(args, layout: Layout) -> int:
     return 0 if not unavailable or args.allow_missing else 1
 
 
+def command_coverage(args, layout: Layout) -> int:
+    """The document's numbered paragraphs that no fact cites yet (and, with --all, the others)."""
+    from .coverage import report
+    from .problems import terminal_safe
+
+    knowledge = _check(layout, None)
+    if knowledge is None:
+        return 1
+    if args.source not in knowledge.sources:
+        print(f"unknown source '{terminal_safe(args.source)}'; sources: {', '.join(knowledge.sources)}", file=sys.stderr)
+        return 1
+    folder = args.sources or Path(os.environ.get("IOM_SOURCES", layout.root.parent / "shared" / "seeds"))
+    text_file = folder / knowledge.sources[args.source].text_file
+    if not text_file.is_file():
+        print(f"the text of {args.source} is not at {terminal_safe(str(text_file))}; pass --sources DIR "
+              "(or fetch it with `build_site.py fetch-sources DIR`)", file=sys.stderr)
+        return 1
+    text = text_file.read_text(encoding="utf-8", errors="replace")
+    for line in report(knowledge, args.source, text, text_file.name, args.all).splitlines():
+        print(terminal_safe(line))  # the previews are the document's text: shown, never obeyed
+    return 0
+
+
 def command_schema(args, layout: Layout) -> int:
     from .schemas import write_schemas
 
@@ -193,12 +216,17 @@ def main(argv: list[str] | None = None) -> int:
     fetch.add_argument("folder", type=Path)
     fetch.add_argument("--allow-missing", action="store_true",
                        help="exit 0 even if some documents have no URL or cannot be fetched")
+    coverage = commands.add_parser("coverage", help="a source's numbered paragraphs that no fact cites yet")
+    coverage.add_argument("source", help="a source id from content/sources.yml, e.g. ar-2018")
+    coverage.add_argument("--sources", type=Path, default=None,
+                          help="folder with the source texts (default: IOM_SOURCES or ../shared/seeds)")
+    coverage.add_argument("--all", action="store_true", help="also list the paragraphs that facts cite")
     diff = commands.add_parser("diff", help="facts added, changed and removed since a git revision, as Markdown")
     diff.add_argument("base", help="a git revision, e.g. origin/main")
     args = parser.parse_args(argv)
     layout = Layout(args.root.resolve())
     handler = {"check": command_check, "build": command_build, "schema": command_schema,
-               "serve": command_serve, "bundle": command_bundle, "diff": command_diff,
+               "serve": command_serve, "bundle": command_bundle, "diff": command_diff, "coverage": command_coverage,
                "fetch-sources": command_fetch_sources}[args.command]
     from .processes import Interrupted, stop_handlers
 
