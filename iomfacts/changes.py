@@ -9,12 +9,12 @@ requests use. Outside a git checkout, or before the first tag, there are no vers
 from __future__ import annotations
 
 import functools
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from .content_diff import ContentDiff, DiffFailed, compare, knowledge_at
 from .knowledge import Knowledge
+from .version import git, is_checkout
 
 
 @dataclass
@@ -25,18 +25,12 @@ class VersionChanges:
     facts: int  # facts in this version
 
 
-def _git(root: Path, *args: str) -> str | None:
-    result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
-    return result.stdout.strip() if result.returncode == 0 else None
-
-
 def tagged_versions(root: Path) -> list[tuple[str, str]]:
     """(tag, commit) of every `v*` tag, oldest version first."""
-    top = _git(root, "rev-parse", "--show-toplevel")
-    if top is None or Path(top).resolve() != root.resolve():
+    if not is_checkout(root):
         return []
-    tags = (_git(root, "tag", "--list", "v*", "--sort=version:refname") or "").splitlines()
-    return [(tag, _git(root, "rev-list", "-n", "1", tag) or "") for tag in tags if tag]
+    tags = (git(root, "tag", "--list", "v*", "--sort=version:refname") or "").splitlines()
+    return [(tag, git(root, "rev-list", "-n", "1", tag) or "") for tag in tags if tag]
 
 
 @functools.lru_cache(maxsize=32)

@@ -60,6 +60,7 @@ class Knowledge:
     staff_datasets: list[model.StaffDataset] = field(default_factory=list)
     funding_datasets: list[model.FundingDataset] = field(default_factory=list)
     by_id: dict[str, FactRecord] = field(default_factory=dict)
+    by_alias: dict[str, FactRecord] = field(default_factory=dict)  # a former id -> the fact it became
     differs: dict[str, list[str]] = field(default_factory=dict)
     named_countries: set[str] = field(default_factory=set)
     dataset_countries: set[str] = field(default_factory=set)
@@ -67,6 +68,7 @@ class Knowledge:
 
     def __post_init__(self) -> None:
         self.by_id = {record.id: record for record in self.facts}
+        self.by_alias = {alias: record for record in self.facts for alias in record.fact.aliases}
         # Groupings built once: templates ask for them per country, pillar and year many times.
         self._by_year: dict[int, list[FactRecord]] = defaultdict(list)
         self._by_pillar: dict[str, list[FactRecord]] = defaultdict(list)

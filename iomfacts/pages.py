@@ -13,6 +13,7 @@ from typing import Any
 from markdown.extensions.toc import slugify
 
 from .knowledge import Knowledge
+from .views import measures_with_values
 
 
 @dataclass
@@ -139,7 +140,7 @@ def plan_pages(knowledge: Knowledge) -> list[Page]:
     for pillar in knowledge.pillars.values():
         if knowledge.facts_for_pillar(pillar.id):
             pages.append(Page(pillar_path(pillar.id), "pillar.md.j2", pillar.title, {"pillar": pillar}))
-    measured = [metric for metric in knowledge.metrics.values() if knowledge.metric_values(metric.id)]
+    measured = measures_with_values(knowledge)
     if measured:
         pages.append(Page(MEASURES_INDEX, "measures_index.md.j2", "Measures"))
     for metric in measured:

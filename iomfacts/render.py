@@ -75,12 +75,13 @@ def _relative(target: str, here: str) -> str:
 class PageHelpers:
     """Link and lookup helpers bound to the page being rendered (links are relative)."""
 
-    def __init__(self, knowledge: Knowledge, page: Page, page_paths: set[str], edit_base: str | None = None):
+    def __init__(self, knowledge: Knowledge, page: Page, page_paths: set[str], edit_base: str | None = None,
+                 version=None):
         self.k = knowledge
         self.page = page
         self.page_paths = page_paths  # pillars and countries without facts have no page
         self.edit_base = edit_base  # e.g. https://github.com/owner/repo/edit/main/ ; None: no edit links
-        self.version = None  # the content version, where the page prints it (render_pages sets it)
+        self.version = version  # the content version (version.ContentVersion), for cite lines
 
     def edit_link(self, record: FactRecord) -> Markup:
         """' · edit' linking to the YAML file that holds the fact, on GitHub."""
@@ -163,9 +164,7 @@ class PageHelpers:
     def permalink_if_current(self, fact_id: str) -> Markup:
         """The permanent link of a fact that exists now (under its id or as an alias), or the
         id as text for a fact that was removed."""
-        current = self.k.by_id.get(fact_id) or next(
-            (record for record in self.k.facts if fact_id in record.fact.aliases), None)
-        if current is None:
+        if fact_id not in self.k.by_id and fact_id not in self.k.by_alias:
             return escape_markdown(f"{fact_id}, removed")
         return self.link(paths.fact_permalink(fact_id), paths.fact_permalink(fact_id) + "index.html")
 
@@ -239,17 +238,6 @@ class PageHelpers:
         source = record.fact.source
         where = f"¶{source.paragraph}" if source.paragraph is not None else (source.section or "")
         return f"{source.document.upper()} {where}".strip()
-
-    @staticmethod
-    def distinct_values(values: list) -> list:
-        """One entry per (document, figure as printed): a report repeating itself counts once."""
-        seen, distinct = set(), []
-        for record, figure in values:
-            key = (record.fact.source.document, figure.value, figure.scale, figure.qualifier)
-            if key not in seen:
-                seen.add(key)
-                distinct.append((record, figure))
-        return distinct
 
     funding_reconciliation = staticmethod(funding_reconciliation)
     region_vs_summary = staticmethod(region_vs_summary)
@@ -370,8 +358,7 @@ def render_pages(knowledge: Knowledge, planned: list[Page], templates_dir: Path,
         if only is not None and page.path not in only:
             continue
         template = env.get_template(page.template)
-        helpers = PageHelpers(knowledge, page, page_paths, edit_base)
-        helpers.version = (extra or {}).get("version")
+        helpers = PageHelpers(knowledge, page, page_paths, edit_base, (extra or {}).get("version"))
         text = template.render(k=knowledge, page=page, h=helpers, paths=paths,
                                **(extra or {}), **page.context)
         if extra and "version" in extra:  # every page says how old its data is

@@ -33,7 +33,8 @@ class ContentVersion:
         return self.date.isoformat() if self.date else "undated"
 
 
-def _git(root: Path, *args: str) -> str | None:
+def git(root: Path, *args: str) -> str | None:
+    """A git command's output in the checkout at `root`, or None where git cannot answer."""
     try:
         result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=10)
     except (OSError, subprocess.TimeoutExpired):
@@ -41,15 +42,21 @@ def _git(root: Path, *args: str) -> str | None:
     return result.stdout.strip() if result.returncode == 0 else None
 
 
+def is_checkout(root: Path) -> bool:
+    """Whether `root` is the top of a git checkout (a copy of the content elsewhere is not)."""
+    top = git(root, "rev-parse", "--show-toplevel")
+    return top is not None and Path(top).resolve() == root.resolve()
+
+
 def content_version(root: Path) -> ContentVersion:
     commit = date = None
     dirty = False
-    if _git(root, "rev-parse", "--show-toplevel") == str(root.resolve()):
-        commit = _git(root, "log", "-1", "--format=%h")
-        stamp = _git(root, "log", "-1", "--format=%ct")
+    if is_checkout(root):
+        commit = git(root, "log", "-1", "--format=%h")
+        stamp = git(root, "log", "-1", "--format=%ct")
         if stamp:
             date = dt.datetime.fromtimestamp(int(stamp), dt.timezone.utc).date()
-        dirty = bool(_git(root, "status", "--porcelain", "--", "content", "templates"))
+        dirty = bool(git(root, "status", "--porcelain", "--", "content", "templates"))
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
         date = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
@@ -60,6 +67,6 @@ def source_date_epoch(root: Path) -> str | None:
     """SOURCE_DATE_EPOCH for MkDocs: the caller's, or the last commit's time (reproducible dates)."""
     if os.environ.get("SOURCE_DATE_EPOCH"):
         return os.environ["SOURCE_DATE_EPOCH"]
-    if _git(root, "rev-parse", "--show-toplevel") == str(root.resolve()):
-        return _git(root, "log", "-1", "--format=%ct") or None
+    if is_checkout(root):
+        return git(root, "log", "-1", "--format=%ct") or None
     return None

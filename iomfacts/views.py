@@ -45,6 +45,9 @@ def disagreement(values: list[Value]) -> str | None:
     return "one document" if len({v.document for v in shown}) == 1 else "documents"
 
 
+DISAGREEMENT_MARKS = {"documents": "sources differ", "one document": "two figures in one report"}
+
+
 @dataclass
 class Cell:
     """The values of one measure in one year (and, on a country page, for one country)."""
@@ -59,6 +62,11 @@ class Cell:
     @property
     def disagreement(self) -> str | None:
         return disagreement(self.values)
+
+    @property
+    def mark(self) -> str:
+        """The short mark a table shows beside disagreeing values ('' when they agree)."""
+        return DISAGREEMENT_MARKS.get(self.disagreement, "")
 
     @property
     def notes(self) -> list[str]:
