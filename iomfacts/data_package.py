@@ -8,8 +8,6 @@ without anyone editing three lists. The Downloads page prints these same schemas
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import types
 import typing
@@ -18,8 +16,7 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel
 
 from . import model
-from .escapes import csv_cell
-from .exports import FUNDING_COLUMNS
+from .exports import FUNDING_COLUMNS, csv_bytes
 from .knowledge import Knowledge
 
 LICENSE_NOTE = ("Facts and figures extracted from IOM's published reports; each row cites its "
@@ -263,15 +260,6 @@ def tables(knowledge: Knowledge) -> list[Table]:
     return result
 
 
-def _csv(table: Table) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=[f["name"] for f in table.fields], lineterminator="\n")
-    writer.writeheader()
-    for row in table.rows:
-        writer.writerow({key: "" if value is None else csv_cell(value) for key, value in row.items()})
-    return buffer.getvalue().encode("utf-8")
-
-
 def package_descriptor(knowledge: Knowledge, version_label: str, all_tables: list[Table]) -> dict:
     return {
         "profile": "tabular-data-package",
@@ -287,10 +275,10 @@ def package_descriptor(knowledge: Knowledge, version_label: str, all_tables: lis
     }
 
 
-def data_package_files(knowledge: Knowledge, version_label: str) -> dict[str, bytes]:
-    """data/datapackage.json and the CSV tables exports.py does not already write."""
-    all_tables = tables(knowledge)
-    files = {f"data/{table.path}": _csv(table) for table in all_tables if table.write_csv}
+def data_package_files(knowledge: Knowledge, version_label: str, all_tables: list[Table]) -> dict[str, bytes]:
+    """data/datapackage.json and the CSV tables (from `tables`) that exports.py does not already write."""
+    files = {f"data/{table.path}": csv_bytes([f["name"] for f in table.fields], table.rows)
+             for table in all_tables if table.write_csv}
     descriptor = package_descriptor(knowledge, version_label, all_tables)
     files["data/datapackage.json"] = (json.dumps(descriptor, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
     return files

@@ -52,25 +52,22 @@ def facts_json(facts: list[dict]) -> bytes:
     return f"[\n{lines}\n]\n".encode("utf-8")
 
 
-def facts_csv(facts: list[dict]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for fact in facts:
-        row = dict(fact)
-        source = row.pop("source")
-        row.update(
-            countries=";".join(row["countries"]),
-            figures=json.dumps(row["figures"], ensure_ascii=False, sort_keys=True),
-            tags=";".join(row["tags"]),
-            differs_from=";".join(row["differs_from"]),
-            note=row["note"] or "",
-            source_document=source["document"],
-            source_paragraph="" if source["paragraph"] is None else source["paragraph"],
-            source_section=source["section"] or "",
-        )
-        writer.writerow({key: csv_cell(value) for key, value in row.items()})
-    return buffer.getvalue().encode("utf-8")
+def fact_row(fact: dict) -> dict:
+    """A fact of facts.json as one row of the facts table (CSV and SQLite): lists joined by
+    `;`, figures as JSON, the source in three columns; None where a value is absent."""
+    row = dict(fact)
+    source = row.pop("source")
+    row.update(countries=";".join(row["countries"]),
+               figures=json.dumps(row["figures"], ensure_ascii=False, sort_keys=True),
+               tags=";".join(row["tags"]), differs_from=";".join(row["differs_from"]),
+               source_document=source["document"], source_paragraph=source["paragraph"],
+               source_section=source["section"])
+    return row
+
+
+def facts_csv(rows: list[dict]) -> bytes:
+    """The facts table (rows from `fact_row`) as CSV."""
+    return csv_bytes(CSV_COLUMNS, rows)
 
 
 def sources_json(knowledge: Knowledge) -> bytes:
@@ -86,7 +83,8 @@ FUNDING_COLUMNS = ["dataset", "year", "region", "row", "countries", "shared"] + 
     "total", "cells_add_up", "cells_sum", "upside_down", "total_as_printed", "correction_reason", "note"]
 
 
-def _csv(columns: list[str], rows: list[dict]) -> bytes:
+def csv_bytes(columns: list[str], rows: list[dict]) -> bytes:
+    """Rows as CSV: empty cells for None, every text cell through the CSV escaper."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
@@ -97,7 +95,7 @@ def _csv(columns: list[str], rows: list[dict]) -> bytes:
 
 def staff_csv(knowledge: Knowledge) -> bytes:
     """One line per nationality row of every staff annex; unreadable rows say so."""
-    return _csv(STAFF_COLUMNS, staff_rows(knowledge))
+    return csv_bytes(STAFF_COLUMNS, staff_rows(knowledge))
 
 
 def staff_rows(knowledge: Knowledge) -> list[dict]:
@@ -120,7 +118,7 @@ def staff_rows(knowledge: Knowledge) -> list[dict]:
 
 def funding_csv(knowledge: Knowledge) -> bytes:
     """One line per row of every regional funding table, with its consistency flag."""
-    return _csv(FUNDING_COLUMNS, funding_rows(knowledge))
+    return csv_bytes(FUNDING_COLUMNS, funding_rows(knowledge))
 
 
 def funding_rows(knowledge: Knowledge) -> list[dict]:
@@ -145,23 +143,26 @@ def export_files(knowledge: Knowledge, version_label: str = "") -> dict[str, byt
     """Every public data file: JSON, the CSV tables of the data package, the SQLite database,
     and the permanent fact links."""
     from .citations import citation_files
-    from .data_package import data_package_files
+    from .data_package import data_package_files, tables
     from .permalinks import permalink_files
     from .sqlite_export import sqlite_bytes
 
-    facts = [fact_as_dict(record, knowledge) for record in knowledge.facts]  # once for both files
+    facts = [fact_as_dict(record, knowledge) for record in knowledge.facts]  # once for every file
+    rows = {"facts": [fact_row(fact) for fact in facts], "staff": staff_rows(knowledge),
+            "funding": funding_rows(knowledge)}
     files = {
         "data/facts.json": facts_json(facts),
-        "data/facts.csv": facts_csv(facts),
+        "data/facts.csv": facts_csv(rows["facts"]),
         "data/sources.json": sources_json(knowledge),
     }
-    staff, funding = staff_rows(knowledge), funding_rows(knowledge)
+    staff, funding = rows["staff"], rows["funding"]
     if knowledge.staff_datasets:
-        files["data/staff-by-nationality.csv"] = _csv(STAFF_COLUMNS, staff)
+        files["data/staff-by-nationality.csv"] = csv_bytes(STAFF_COLUMNS, staff)
     if knowledge.funding_datasets:
-        files["data/funding-requirements.csv"] = _csv(FUNDING_COLUMNS, funding)
-    files.update(data_package_files(knowledge, version_label))
-    files["data/iom-facts.sqlite"] = sqlite_bytes(knowledge, staff, funding)
+        files["data/funding-requirements.csv"] = csv_bytes(FUNDING_COLUMNS, funding)
+    all_tables = tables(knowledge)  # the data package's tables, for its files and the database
+    files.update(data_package_files(knowledge, version_label, all_tables))
+    files["data/iom-facts.sqlite"] = sqlite_bytes(all_tables, rows)
     files.update(permalink_files(knowledge, version_label))
     files.update(citation_files(knowledge))
     return files

@@ -15,7 +15,6 @@ the page and opening the stream is not missed, and a restarted server makes page
 
 from __future__ import annotations
 
-import contextlib
 import html
 import http.server
 import json

@@ -8,16 +8,13 @@ the same content gives the same bytes (fixed row order, no timestamps).
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import tempfile
 
 import sqlite_utils
 
-from .data_package import Table, tables
-from .exports import fact_as_dict
-from .knowledge import Knowledge
+from .data_package import Table
 
 _TYPES = {"integer": int, "number": float, "boolean": int, "string": str}
 
@@ -39,22 +36,9 @@ def _in_dependency_order(all_tables: list[Table]) -> list[Table]:
     return ordered
 
 
-def _facts_rows(knowledge: Knowledge) -> list[dict]:
-    rows = []
-    for record in knowledge.facts:
-        fact = fact_as_dict(record, knowledge)
-        source = fact.pop("source")
-        rows.append({**fact, "countries": ";".join(fact["countries"]), "figures": json.dumps(fact["figures"], sort_keys=True),
-                     "tags": ";".join(fact["tags"]), "differs_from": ";".join(fact["differs_from"]),
-                     "source_document": source["document"], "source_paragraph": source["paragraph"],
-                     "source_section": source["section"]})
-    return rows
-
-
-def sqlite_bytes(knowledge: Knowledge, staff_rows: list[dict] | None = None,
-                 funding_rows: list[dict] | None = None) -> bytes:
-    all_tables = tables(knowledge)
-    rows = {"facts": _facts_rows(knowledge), "staff": staff_rows or [], "funding": funding_rows or []}
+def sqlite_bytes(all_tables: list[Table], rows: dict[str, list[dict]]) -> bytes:
+    """The tables in one database: each table's own rows, or for the tables exports.py writes
+    (facts, staff, funding) the rows it made for its CSV files, given in `rows` by table name."""
     handle, path = tempfile.mkstemp(suffix=".sqlite")
     os.close(handle)
     try:
@@ -67,7 +51,7 @@ def sqlite_bytes(knowledge: Knowledge, staff_rows: list[dict] | None = None,
                                         foreign_keys=foreign_keys,
                                         not_null={f["name"] for f in table.fields
                                                   if f.get("constraints", {}).get("required")})
-            data = table.rows if table.write_csv else rows[table.name]
+            data = table.rows if table.write_csv else rows.get(table.name, [])
             if data:
                 database[table.name].insert_all(
                     ({name: row.get(name) for name in _columns(table)} for row in data), batch_size=1000)
