@@ -76,8 +76,7 @@ def code_span(text: str) -> Markup:
     """Text as a Markdown code span: shown exactly (Markdown escapes HTML inside it), on one
     line; a backtick in the text gets a longer fence so it cannot end the span early."""
     folded = " ".join(str(text).split())
-    fence = "``" if "`" in folded else "`"
-    return Markup(f"{fence} {folded} {fence}" if fence == "``" else f"`{folded}`")
+    return Markup(f"`` {folded} ``" if "`" in folded else f"`{folded}`")
 
 
 # A spreadsheet reads a cell that starts with one of these as a formula (or, for tab and

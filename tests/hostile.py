@@ -10,6 +10,7 @@ models, not listed by hand.
 from __future__ import annotations
 
 import csv
+import re
 import io
 import json
 import types
@@ -237,3 +238,19 @@ def csv_formula_cells(text: str) -> list[str]:
 
 def search_entries(site: Path) -> list[dict]:
     return json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+
+
+def bibtex_fields_closed(entry: str) -> bool:
+    """Every field of a BibTeX entry written by citations.bibtex is one line whose braces,
+    ignoring escaped ones, balance: text from content cannot end a field or start another."""
+    body = entry.strip().splitlines()[1:-1]
+    for line in body:
+        unescaped = re.sub(r"\\.", "", line)
+        depth = 0
+        for character in unescaped:
+            depth += {"{": 1, "}": -1}.get(character, 0)
+            if depth < 0:
+                return False
+        if depth != 0:
+            return False
+    return True

@@ -155,6 +155,9 @@ def assert_inert(built: BuiltSite, baseline: BuiltSite) -> None:
             assert not hostile.live_markup(entry[key]), f"search index {entry['location']}: {entry[key][:120]!r}"
     for table in sorted((built.site / "data").glob("*.csv")):
         assert not hostile.csv_formula_cells(table.read_text(encoding="utf-8")), table.name
+    for reference in sorted((built.site / "data" / "citations").glob("*.bib")):
+        entry = reference.read_text(encoding="utf-8")
+        assert hostile.bibtex_fields_closed(entry), f"{reference.name}: text ended a BibTeX field: {entry!r}"
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
