@@ -165,11 +165,18 @@ def offline_bundle(root: Path, code: Path) -> dict:
     """The project's own offline bundle (build_site.py bundle), from the docs tree at ROOT."""
     sys.path.insert(0, str(code))
     from iomfacts.bundle import build_bundle
-    from iomfacts.pipeline import Layout
+    from iomfacts.pipeline import Layout, check
     from iomfacts.version import content_version
 
     layout = Layout(root)
     w0 = time.perf_counter()
+    try:
+        from iomfacts.bundle import write_offline_docs  # its own docs tree, since HTML fact cards
+    except ImportError:  # older code built the bundle from the website's tree
+        pass
+    else:
+        knowledge, _ = check(layout)
+        write_offline_docs(layout, knowledge)
     archive, site = build_bundle(layout, content_version(root), root / "dist")
     wall = time.perf_counter() - w0
     own = resource.getrusage(resource.RUSAGE_SELF)

@@ -96,8 +96,16 @@ def write_zip(site: Path, target: Path, readme: str) -> None:
     os.replace(temporary, target)
 
 
+def write_offline_docs(layout: Layout, knowledge) -> None:
+    """The bundle's docs tree: the website's pages, with fact cards linking to .html files."""
+    from .pipeline import generate, write_docs
+
+    write_docs(layout, generate(layout, knowledge, directory_urls=False), layout.offline_docs)
+
+
 def build_bundle(layout: Layout, version: ContentVersion, dist: Path) -> tuple[Path, Path]:
-    """Build the offline site from the current docs tree and zip it; return (zip, site folder).
+    """Build the offline site from its docs tree (write_offline_docs) and zip it; return (zip,
+    site folder).
 
     Call it with the build lock held (build_lock.py): stale staging folders of killed runs
     are removed here, and the folder is swapped in like site/ (pipeline.publish)."""

@@ -364,10 +364,18 @@ def _documents(knowledge: Knowledge, values: list[views.Value]) -> dict[str, int
     return {doc: index for index, doc in enumerate(d for d in knowledge.sources if d in used)}
 
 
+PLAN_COLOUR = "#5D5D5D"  # plans and projections: grey hollow diamonds, 6.5:1 against white
+PLAN_KEY = "Plan or projection (not joined to the results)"
+
+
 def measure_chart(knowledge: Knowledge, metric_id: str, cells: list[views.Cell], chart_id: str,
-                  subject: str | None = None, links: bool = True, small: bool = False) -> Chart | None:
+                  subject: str | None = None, links: bool = True, small: bool = False,
+                  plans: list[views.Cell] = ()) -> Chart | None:
     """A measure's value by year, one series per source document; every distinct printed value
-    is a point (two documents disagreeing in a year: two points), linking to its fact."""
+    is a point (two documents disagreeing in a year: two points), linking to its fact.
+
+    Plans, projections and targets (`plans`) are hollow markers of their own, in a layer
+    without a line: a projection is never a point on the line of what happened."""
     metric = knowledge.metrics[metric_id]
     shown = [value for cell in cells for value in cell.shown]
     if len({cell.year for cell in cells}) < 2:
@@ -386,6 +394,15 @@ def measure_chart(knowledge: Knowledge, metric_id: str, cells: list[views.Cell],
             rows.append([str(cell.year), Link("fact", value.record, text), title,
                          {"documents": "sources differ", "one document": "two figures in one report"}
                          .get(cell.disagreement or "", "")])
+    plan_data = []
+    for cell in plans:
+        for value in cell.plans:
+            text = format_figure(value.figure)
+            title = knowledge.sources[value.document].title
+            plan_data.append({"year": str(cell.year), "value": figure_amount(value.figure),
+                              "tip": spec_text(f"{cell.year}, planned or projected: {text} ({title})"),
+                              **({"href": f"#{value.record.id}"} if links else {})})
+            rows.append([str(cell.year), Link("fact", value.record, text), title, "plan or projection"])
     # The message runs from the first year to the last, each year's first value (the order of
     # the sources file); where documents disagree, the message says so.
     unit_kept = metric.unit in ("USD", "per cent")
@@ -395,6 +412,9 @@ def measure_chart(knowledge: Knowledge, metric_id: str, cells: list[views.Cell],
     differ = [str(cell.year) for cell in cells if cell.disagreement == "documents"]
     if differ:
         label += f"; the documents give different values for {_list_words(differ)}"
+    if plan_data:
+        planned = sorted({row["year"] for row in plan_data})
+        label += f"; a plan or projection for {_list_words(planned)} is marked apart"
     width, height = (SMALL_WIDTH, 110) if small else (WIDTH, 170)
     colour = {"field": "series", "type": "ordinal", "legend": None,
               "scale": {"domain": list(range(len(documents))), "range": PALETTE[:len(documents)]}}
@@ -408,11 +428,22 @@ def measure_chart(knowledge: Knowledge, metric_id: str, cells: list[views.Cell],
     if links:
         point_encoding["href"] = {"field": "href"}
     spec = _base_spec(width, height, label)
-    spec.update({"data": {"values": data}, "layer": [
+    layers = [
         {"mark": {"type": "line"}, "encoding": {"x": x, "y": y, "color": colour, "detail": {"field": "series"}}},
-        {"mark": {"type": "point"}, "encoding": point_encoding}]})
+        {"mark": {"type": "point"}, "encoding": point_encoding}]
+    if plan_data:
+        plan_encoding = {"x": x, "y": y, "description": {"field": "tip"}}
+        if links:
+            plan_encoding["href"] = {"field": "href"}
+        layers.append({"data": {"values": plan_data},
+                       "mark": {"type": "point", "shape": "diamond", "filled": False, "strokeWidth": 2,
+                                "color": PLAN_COLOUR},
+                       "encoding": plan_encoding})
+    spec.update({"data": {"values": data}, "layer": layers})
     keys = [(PALETTE[i], SHAPES[i % len(SHAPES)][1], knowledge.sources[doc].title)
             for doc, i in documents.items()] if len(documents) > 1 or not small else []
+    if plan_data:
+        keys.append((PLAN_COLOUR, "◇", PLAN_KEY))
     return Chart(chart_id, spec, label, ["Year", "Value", "Document", ""], rows, keys,
                  max_width=380 if small else 480)
 
@@ -706,7 +737,8 @@ def headline_charts(knowledge: Knowledge, prefix: str) -> list[Chart]:
         if not metric.headline or metric.scope != "global":
             continue
         view = views.measure_view(knowledge, metric.id)
-        chart = measure_chart(knowledge, metric.id, view.by_year, f"{prefix}-{metric.id}", links=False, small=True)
+        chart = measure_chart(knowledge, metric.id, view.by_year, f"{prefix}-{metric.id}", links=False, small=True,
+                              plans=view.plans)
         if chart:
             charts.append(chart)
     return charts
@@ -732,7 +764,7 @@ def _page_charts(knowledge: Knowledge, page, page_paths: set[str]) -> dict[str, 
         metric = page.context["metric"]
         view = views.measure_view(knowledge, metric.id)
         if view.by_year:
-            chart = measure_chart(knowledge, metric.id, view.by_year, f"measure-{metric.id}")
+            chart = measure_chart(knowledge, metric.id, view.by_year, f"measure-{metric.id}", plans=view.plans)
             if chart:
                 found["by-year"] = [chart]
     elif template == "country.md.j2":

@@ -90,8 +90,7 @@ def command_build(args, layout: Layout) -> int:
 
 def command_bundle(args, layout: Layout) -> int:
     from .build_lock import build_lock
-    from .bundle import build_bundle
-    from .pipeline import generate, write_docs
+    from .bundle import build_bundle, write_offline_docs
     from .processes import Interrupted
     from .version import content_version
 
@@ -102,7 +101,7 @@ def command_bundle(args, layout: Layout) -> int:
                 return 1
             version = content_version(layout.root)
             try:
-                write_docs(layout, generate(layout, knowledge))
+                write_offline_docs(layout, knowledge)
                 archive, site = build_bundle(layout, version, layout.root / "dist")
             except BuildFailed as error:
                 print(f"{error}\nNo bundle was written.", file=sys.stderr)
@@ -163,8 +162,7 @@ def command_coverage(args, layout: Layout) -> int:
     if args.source not in knowledge.sources:
         print(f"unknown source '{terminal_safe(args.source)}'; sources: {', '.join(knowledge.sources)}", file=sys.stderr)
         return 1
-    folder = args.sources or Path(os.environ.get("IOM_SOURCES", layout.root.parent / "shared" / "seeds"))
-    text_file = folder / knowledge.sources[args.source].text_file
+    text_file = _text_folder(args, layout) / knowledge.sources[args.source].text_file
     if not text_file.is_file():
         print(f"the text of {args.source} is not at {terminal_safe(str(text_file))}; pass --sources DIR "
               "(or fetch it with `build_site.py fetch-sources DIR`)", file=sys.stderr)
@@ -173,6 +171,96 @@ def command_coverage(args, layout: Layout) -> int:
     for line in report(knowledge, args.source, text, text_file.name, args.all).splitlines():
         print(terminal_safe(line))  # the previews are the document's text: shown, never obeyed
     return 0
+
+
+def _text_folder(args, layout: Layout) -> Path:
+    """Where the source texts are: --sources, else IOM_SOURCES, else ../shared/seeds."""
+    return args.sources or Path(os.environ.get("IOM_SOURCES", layout.root.parent / "shared" / "seeds"))
+
+
+def _reference_files(layout: Layout):
+    """sources.yml, countries.yml and pillars.yml, read without the facts (which may be mid-edit),
+    or None after reporting why they cannot be read."""
+    from .load import load_content
+
+    problems = Problems()
+    loaded = load_content(layout.content, layout.root, problems)
+    if any(name not in loaded.reference for name in ("sources", "countries", "pillars")):
+        _report(problems)
+        return None
+    return (loaded.reference["sources"].value, loaded.reference["countries"].value, loaded.reference["pillars"].value)
+
+
+def command_propose(args, layout: Layout) -> int:
+    """Candidate facts from a document's text, written to proposals/<source>.yml (never content/)."""
+    from .problems import terminal_safe
+    from .propose import Proposer, to_yaml
+
+    reference = _reference_files(layout)
+    if reference is None:
+        return 1
+    sources, countries, pillars = reference
+    source = next((item for item in sources.sources if item.id == args.source), None)
+    if source is None:
+        print(f"unknown source '{terminal_safe(args.source)}'; sources: {', '.join(item.id for item in sources.sources)}",
+              file=sys.stderr)
+        return 1
+    text_file = _text_folder(args, layout) / source.text_file
+    if not text_file.is_file():
+        print(f"the text of {source.id} is not at {terminal_safe(str(text_file))}; pass --sources DIR "
+              "(or fetch it with `build_site.py fetch-sources DIR`)", file=sys.stderr)
+        return 1
+    out = (args.out or layout.root / "proposals").resolve()
+    if out == layout.content.resolve() or layout.content.resolve() in out.parents:
+        print("proposals are never written into content/: choose another --out folder", file=sys.stderr)
+        return 1
+    text = text_file.read_text(encoding="utf-8", errors="replace")
+    document, proposals = Proposer(source, countries.countries, countries.regions, pillars.pillars).propose(text)
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / f"{source.id}.yml"
+    target.write_text(to_yaml(proposals, source, text_file.name), encoding="utf-8")
+    places = len({(proposal.paragraph, proposal.section) for proposal in proposals})
+    cited = "numbered paragraphs" if document.numbered else "sections"
+    print(terminal_safe(f"Wrote {target}: {len(proposals)} proposed facts from {places} places of {source.id} "
+                        f"({len(document.units)} paragraphs and sections; cited by {cited})."))
+    return 0
+
+
+def command_locate(args, layout: Layout) -> int:
+    """Which document, paragraph or section and line of the text some words are in."""
+    from .document_units import split_document
+    from .locate import NormalizedText, SourceDocument, locate, near_miss
+    from .problems import terminal_safe
+
+    reference = _reference_files(layout)
+    if reference is None:
+        return 1
+    sources, countries, _ = reference
+    words = " ".join(args.words)
+    folder = _text_folder(args, layout)
+    searched = []
+    for source in sources.sources:
+        text_file = folder / source.text_file
+        if not text_file.is_file():
+            print(terminal_safe(f"{source.id}: no text at {text_file} (not searched)"), file=sys.stderr)
+            continue
+        text = text_file.read_text(encoding="utf-8", errors="replace")
+        document = split_document(text, [region.name for region in countries.regions])
+        searched.append((SourceDocument(source.id, text_file.name, text, document), NormalizedText(text)))
+    hits = locate(words, searched)
+    for hit in hits:
+        under = f' (under "{hit.heading}")' if hit.heading else ""
+        print(terminal_safe(f"{hit.source.text_name}:{hit.line}: {hit.source.id}, {hit.place}{under}"))
+    if hits:
+        return 0
+    print(f"not found in {len(searched)} source text(s), comparing letters and digits only", file=sys.stderr)
+    miss = near_miss(words, searched)
+    if miss is not None:
+        hit = miss.hit
+        print(terminal_safe(f"closest: the first {miss.matched_words} of {miss.total_words} words are at "
+                            f"{hit.source.text_name}:{hit.line}: {hit.source.id}, {hit.place}; "
+                            f"there the text goes on: \"{miss.goes_on}\""), file=sys.stderr)
+    return 1
 
 
 def command_schema(args, layout: Layout) -> int:
@@ -221,13 +309,22 @@ def main(argv: list[str] | None = None) -> int:
     coverage.add_argument("--sources", type=Path, default=None,
                           help="folder with the source texts (default: IOM_SOURCES or ../shared/seeds)")
     coverage.add_argument("--all", action="store_true", help="also list the paragraphs that facts cite")
+    propose = commands.add_parser("propose", help="candidate facts from a source's text, into proposals/<source>.yml")
+    propose.add_argument("source", help="a source id from content/sources.yml, e.g. ar-2018")
+    propose.add_argument("--sources", type=Path, default=None,
+                         help="folder with the source texts (default: IOM_SOURCES or ../shared/seeds)")
+    propose.add_argument("--out", type=Path, default=None, help="folder for the proposals file (default: proposals/)")
+    locate = commands.add_parser("locate", help="which document, paragraph or section and line some words are in")
+    locate.add_argument("words", nargs="+", help="the words, as copied from the document")
+    locate.add_argument("--sources", type=Path, default=None,
+                        help="folder with the source texts (default: IOM_SOURCES or ../shared/seeds)")
     diff = commands.add_parser("diff", help="facts added, changed and removed since a git revision, as Markdown")
     diff.add_argument("base", help="a git revision, e.g. origin/main")
     args = parser.parse_args(argv)
     layout = Layout(args.root.resolve())
     handler = {"check": command_check, "build": command_build, "schema": command_schema,
                "serve": command_serve, "bundle": command_bundle, "diff": command_diff, "coverage": command_coverage,
-               "fetch-sources": command_fetch_sources}[args.command]
+               "fetch-sources": command_fetch_sources, "propose": command_propose, "locate": command_locate}[args.command]
     from .processes import Interrupted, stop_handlers
 
     # SIGINT (Ctrl-C) and SIGTERM become `Interrupted`: children are stopped, temporary

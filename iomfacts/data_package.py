@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel
 
 from . import model
-from .exports import FUNDING_COLUMNS, csv_bytes
+from .datasets import FUNDING_ROW_TYPES
+from .exports import FUNDING_PILLAR_COLUMNS, csv_bytes
 from .knowledge import Knowledge
 
 LICENSE_NOTE = ("Facts and figures extracted from IOM's published reports; each row cites its "
@@ -218,26 +219,33 @@ def tables(knowledge: Knowledge) -> list[Table]:
               foreign_keys=[_foreign("source_document", "sources", "id"),
                             _foreign("nationality", "countries", "code")], write_csv=False),
         Table("funding", "funding-requirements.csv", "Funding requirements",
-              "One row per country or group row of every regional funding table, with its consistency flag.",
+              "Every row the funding tables print (the summary table and each region's own table), with "
+              "its kind ('row_type') and its consistency flag; add up rows of one kind only.",
               _plain_fields([
                   ("dataset", "string", "The funding dataset (its content file)", True),
                   ("year", "integer", "The year of the requirements", True),
-                  ("region", "string", "The region (regions.csv)", True),
-                  ("row", "string", "The row as printed", True),
+                  ("row_type", "string", "What the row is: " + "; ".join(
+                      f"'{kind}', {meaning}" for kind, meaning in FUNDING_ROW_TYPES.items()), True),
+                  ("region", "string", "The region (regions.csv); empty for the global initiatives and the grand "
+                                       "total", False),
+                  ("row", "string", "The row as printed ('Total' for a total row)", True),
                   ("countries", "string", "ISO3 codes, separated by ';' (a group row lists all its members)", False),
                   ("shared", "boolean", "true for a row shared by a group of countries", True)]
                   + [(pillar, "integer", f"Requirement under {pillar} (USD; empty for an empty cell)", False)
-                     for pillar in FUNDING_COLUMNS[6:12]]
+                     for pillar in FUNDING_PILLAR_COLUMNS]
                   + [("total", "integer", "The row total as printed, or corrected", True),
                      ("cells_add_up", "boolean", "false when the pillar cells do not add up to the total", True),
                      ("cells_sum", "integer", "The sum of the pillar cells", True),
                      ("upside_down", "string", "Cells printed upside down and decoded, separated by ';'", False),
                      ("total_as_printed", "string", "For a corrected total: the value as printed", False),
                      ("correction_reason", "string", "For a corrected total: why", False),
-                     ("note", "string", "Editor's note", False)]),
+                     ("note", "string", "Editor's note; on a total, why it differs from another printed total",
+                      False)]),
               foreign_keys=[_foreign("region", "regions", "id")], write_csv=False),
     ]
     by_name = {table.name: table for table in result}
+    row_type = next(f for f in by_name["funding"].fields if f["name"] == "row_type")
+    row_type["constraints"]["enum"] = list(FUNDING_ROW_TYPES)
     for record in knowledge.facts:
         for position, figure in enumerate(record.fact.figures, start=1):
             by_name["figures"].rows.append({"fact_id": record.id, "position": position, "value": figure.value,

@@ -20,6 +20,7 @@ class Reconciliation:
     printed: int
     summed: int
     complete: bool  # false when some rows are unusable or unknown, so the sum can only fall short
+    unknown: tuple[str, ...] = ()  # rows that are read but leave this value blank (e.g. sex not printed)
 
     @property
     def matches(self) -> bool:
@@ -55,8 +56,8 @@ def staff_reconciliation(dataset: model.StaffDataset) -> list[Reconciliation]:
         if printed is None:
             continue
         known = [getattr(r, sex) for r in rows if getattr(r, sex) is not None]
-        all_known = complete and len(known) == len(rows)
-        checks.append(Reconciliation(sex, printed, sum(known), all_known))
+        unknown = tuple(r.printed_name for r in rows if getattr(r, sex) is None)
+        checks.append(Reconciliation(sex, printed, sum(known), complete and not unknown, unknown))
     if dataset.grades_ingested:
         for grade in dataset.grades:
             printed = dataset.printed_total.grades.get(grade)
@@ -85,6 +86,42 @@ def funding_reconciliation(dataset: model.FundingDataset) -> list[Reconciliation
     checks.append(Reconciliation("summary rows vs printed grand total", dataset.summary_total.total,
                                  sum(row.total for row in dataset.summary), True))
     return checks
+
+
+# Every kind of row the funding tables print: the summary table's, then a region's own table's.
+# A region's requirement is printed three times (its rows, its table's Total row, its summary
+# row), so a reader can only add up rows of one kind: the export names the kind of every row.
+FUNDING_ROW_TYPES = {
+    "global-initiatives": "the summary table's Global initiatives row (no region)",
+    "region-summary": "a region's row in the summary table",
+    "grand-total": "the summary table's Total row: the whole appeal",
+    "regional-initiatives": "the Regional initiatives row of a region's own table",
+    "country": "a row of a region's own table for one country or a group of countries",
+    "regional-total": "the Total row of a region's own table",
+}
+
+
+@dataclass(frozen=True)
+class PrintedFundingRow:
+    """One row as a funding table prints it, with what kind of row it is."""
+
+    row_type: str  # a key of FUNDING_ROW_TYPES
+    region: str | None  # None for the global initiatives and the grand total
+    label: str
+    row: model.FundingCells  # a FundingRow (with countries, corrections) for the regional tables' rows
+    note: str | None
+
+
+def funding_printed_rows(dataset: model.FundingDataset) -> list[PrintedFundingRow]:
+    """Every printed row in reading order: the summary table, then each region's own table."""
+    rows = [PrintedFundingRow("region-summary" if row.region else "global-initiatives", row.region, row.label,
+                              row, row.note) for row in dataset.summary]
+    rows.append(PrintedFundingRow("grand-total", None, "Total", dataset.summary_total, None))
+    for table in dataset.regions:
+        rows.extend(PrintedFundingRow("country" if row.countries else "regional-initiatives", table.region,
+                                      row.label, row, row.note) for row in table.rows)
+        rows.append(PrintedFundingRow("regional-total", table.region, "Total", table.printed_total, table.note))
+    return rows
 
 
 def region_vs_summary(dataset: model.FundingDataset) -> list[tuple[model.RegionTable, model.SummaryRow]]:

@@ -29,8 +29,9 @@ from markupsafe import Markup
 # start Markdown syntax inside one.
 SAFE_URL = re.compile(r"https?://[A-Za-z0-9.\-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~:/?#@!$&*+,;=%\-]*)?")
 
-# Characters that mean nothing to HTML attributes, Markdown inline syntax or table cells.
-_ATTRIBUTE_PLAIN = re.compile(r"[A-Za-z0-9 /:.,;=?#%~@\-]|[^\x00-\x7f]")
+# Characters that mean nothing to HTML attributes, Markdown inline syntax or table cells;
+# every other ASCII character is written as a numeric character reference.
+_ATTRIBUTE_SPECIAL = re.compile(r"[^A-Za-z0-9 /:.,;=?#%~@\-\x80-\U0010ffff]")
 
 
 class UnsafeURL(ValueError):
@@ -49,8 +50,7 @@ def attribute(text: str) -> Markup:
     plainly inert is written as a numeric character reference: the browser decodes it back
     to the same text, Markdown sees nothing to act on, and a quote cannot end the attribute.
     """
-    return Markup("".join(character if _ATTRIBUTE_PLAIN.fullmatch(character) else f"&#{ord(character)};"
-                          for character in str(text)))
+    return Markup(_ATTRIBUTE_SPECIAL.sub(lambda special: f"&#{ord(special.group())};", str(text)))
 
 
 def url(text: str) -> Markup:

@@ -10,6 +10,7 @@ import csv
 import io
 import json
 
+from . import model
 from . import pages as paths
 from .escapes import csv_cell
 from .knowledge import FactRecord, Knowledge
@@ -78,8 +79,9 @@ def sources_json(knowledge: Knowledge) -> bytes:
 
 STAFF_COLUMNS = ["dataset", "year", "category", "source_document", "source_section", "nationality",
                  "printed_name", "member_state", "status", "total", "women", "men", "grades", "note"]
-FUNDING_COLUMNS = ["dataset", "year", "region", "row", "countries", "shared"] + [
-    "p1-standards", "p2-evidence", "p3-partnerships", "o1-socioeconomic", "o2-crises", "o3-safe-migration"] + [
+FUNDING_PILLAR_COLUMNS = ["p1-standards", "p2-evidence", "p3-partnerships", "o1-socioeconomic", "o2-crises",
+                          "o3-safe-migration"]
+FUNDING_COLUMNS = ["dataset", "year", "row_type", "region", "row", "countries", "shared"] + FUNDING_PILLAR_COLUMNS + [
     "total", "cells_add_up", "cells_sum", "upside_down", "total_as_printed", "correction_reason", "note"]
 
 
@@ -117,25 +119,29 @@ def staff_rows(knowledge: Knowledge) -> list[dict]:
 
 
 def funding_csv(knowledge: Knowledge) -> bytes:
-    """One line per row of every regional funding table, with its consistency flag."""
+    """One line per printed row of every funding table (summary and regional), with its kind
+    (`row_type`) and its consistency flag."""
     return csv_bytes(FUNDING_COLUMNS, funding_rows(knowledge))
 
 
 def funding_rows(knowledge: Knowledge) -> list[dict]:
-    from .datasets import cells_add_up, cells_sum
+    from .datasets import cells_add_up, cells_sum, funding_printed_rows
 
     lines = []
     for dataset in knowledge.funding_datasets:
-        for table in dataset.regions:
-            for row in table.rows:
-                correction = row.total_correction
-                lines.append({"dataset": dataset.id, "year": dataset.year, "region": table.region,
-                              "row": row.label, "countries": ";".join(row.countries),
-                              "shared": str(len(row.countries) > 1).lower(), **row.cells, "total": row.total,
-                              "cells_add_up": str(cells_add_up(row)).lower(), "cells_sum": cells_sum(row),
-                              "upside_down": ";".join(row.upside_down),
-                              "total_as_printed": correction.printed if correction else None,
-                              "correction_reason": correction.reason if correction else None, "note": row.note})
+        for printed in funding_printed_rows(dataset):
+            row = printed.row
+            # Only the rows of a regional table (not its Total row) name countries or record corrections.
+            detail = row if isinstance(row, model.FundingRow) else None
+            countries = detail.countries if detail else []
+            correction = detail.total_correction if detail else None
+            lines.append({"dataset": dataset.id, "year": dataset.year, "row_type": printed.row_type,
+                          "region": printed.region, "row": printed.label, "countries": ";".join(countries),
+                          "shared": str(len(countries) > 1).lower(), **row.cells, "total": row.total,
+                          "cells_add_up": str(cells_add_up(row)).lower(), "cells_sum": cells_sum(row),
+                          "upside_down": ";".join(detail.upside_down if detail else []),
+                          "total_as_printed": correction.printed if correction else None,
+                          "correction_reason": correction.reason if correction else None, "note": printed.note})
     return lines
 
 

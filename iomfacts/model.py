@@ -12,7 +12,9 @@ import re
 import unicodedata
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator,
+                      model_validator)
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from .escapes import is_safe_url
 
@@ -79,6 +81,18 @@ def _real_date(text: str | None) -> str | None:
 
 # --- sources.yml -------------------------------------------------------------------------
 
+class LostFigure(Strict):
+    """A chart, map or infographic of the document whose content the extracted text lost."""
+
+    caption: Annotated[str, AfterValidator(_not_blank)] = Field(
+        min_length=3, max_length=400,
+        description="The caption as printed, verbatim: `check --sources` finds it in the document's text.")
+    place: Name = Field(description='Where it sits: "after paragraph 22", "Box 1", "Annex I".')
+    what_survives: Prose | None = Field(default=None, description=(
+        "What the text still gives of it, if anything (a call-out, the paragraph that prints the same "
+        "numbers, a garbled table); leave out when only the caption is left."))
+
+
 class Source(Strict):
     id: Identifier
     title: Title
@@ -91,6 +105,9 @@ class Source(Strict):
     text_file: str = Field(pattern=r"^[A-Za-z0-9_.-]+\.txt$", max_length=120,
                            description="Name of the extracted text in the seeds folder.")
     notes: Prose | None = None
+    lost_figures: list[LostFigure] = Field(default_factory=list, description=(
+        "Charts, maps and figures the extracted text lost (only their captions survive), listed on the "
+        "source page under \"Figures not in the extracted text\"."))
 
     @field_validator("url")
     @classmethod
@@ -245,6 +262,18 @@ class Fact(Strict):
     aliases: list[Identifier] = Field(default_factory=list, description=(
         "Former ids of this fact: their permanent links (facts/<id>/) keep leading to it. "
         "Renaming a published id without keeping the old one here breaks links readers have saved."))
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _not_a_proposal(cls, data, handler):
+        """`build_site.py propose` writes candidate facts with `status: proposed`; one copied
+        into content/ unchanged is refused, at its `status:` line, saying what accepting it takes."""
+        if isinstance(data, dict) and data.get("status") == "proposed":
+            raise ValidationError.from_exception_data(cls.__name__, [InitErrorDetails(
+                type=PydanticCustomError("proposal", "this fact is still a proposal: write the statement in "
+                                                     "your own words, check it, then remove `status: proposed`"),
+                loc=("status",), input="proposed")])
+        return handler(data)
 
     @field_validator("quote")
     @classmethod

@@ -53,6 +53,12 @@ class Layout:
         return self.root / "build" / "docs"
 
     @property
+    def offline_docs(self) -> Path:
+        """The offline bundle's docs tree (mkdocs.offline.yml): the same pages, with fact
+        cards linking to .html files, since the bundle is built without directory URLs."""
+        return self.root / "build" / "docs-offline"
+
+    @property
     def site(self) -> Path:
         return self.root / "site"
 
@@ -91,14 +97,18 @@ def check(layout: Layout, sources_dir: Path | None = None, skip_missing_texts: b
     return (None if problems else knowledge), problems
 
 
-def generate(layout: Layout, knowledge: Knowledge) -> dict[str, bytes]:
-    """Every file of the docs tree, in memory: pages, data exports and static assets."""
+def generate(layout: Layout, knowledge: Knowledge, directory_urls: bool = True) -> dict[str, bytes]:
+    """Every file of the docs tree, in memory: pages, data exports and static assets.
+
+    `directory_urls` is the setting of the MkDocs configuration that will build the tree
+    (mkdocs.yml: on; mkdocs.offline.yml: off): the HTML fact cards link to final URLs."""
     from . import charts
 
     version = content_version(layout.root)
     charts.use_disk_cache(layout.root / "build" / "chart-cache")  # rendered SVGs, by spec hash
     planned = plan_pages(knowledge)
-    files = render_pages(knowledge, planned, layout.templates, {"version": version})
+    files = render_pages(knowledge, planned, layout.templates, {"version": version},
+                         directory_urls=directory_urls)
     files.update(export_files(knowledge, version.label))
     files.update(charts.spec_files(knowledge, planned))  # data/charts/<id>.vl.json
     assets = layout.templates / "assets"
@@ -249,12 +259,13 @@ def clear_leftovers(layout: Layout) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
-def write_docs(layout: Layout, files: dict[str, bytes]) -> None:
-    """write_tree into build/docs, with a file-system error turned into a one-line BuildFailed."""
+def write_docs(layout: Layout, files: dict[str, bytes], docs: Path | None = None) -> None:
+    """write_tree into build/docs (or `docs`), with a file-system error turned into a one-line
+    BuildFailed."""
     from .docs_tree import WriteFailed, write_tree
 
     try:
-        write_tree(layout.docs, files)
+        write_tree(docs or layout.docs, files)
     except WriteFailed as failure:
         raise BuildFailed(os_error_message(failure.error, "writing", failure.path, layout.root)) from failure
 

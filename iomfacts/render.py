@@ -21,7 +21,7 @@ from . import pages as paths
 from .datasets import (cells_add_up, cells_sum, funding_reconciliation, region_vs_summary,
                        staff_reconciliation)
 from .knowledge import FactRecord, Knowledge
-from . import citations, escapes, views
+from . import citations, escapes, fact_cards, views
 from .escapes import attribute as escape_attribute
 from .markdown_text import escape_markdown, format_figure, format_number
 from .pages import Page
@@ -54,7 +54,7 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
     env.filters["url"] = escapes.url
     env.filters["page_title"] = escapes.page_title
     env.filters["code"] = escapes.code_span
-    env.filters["kind_label"] = lambda kind: {"result": "Result", "plan": "Plan", "context": "Context"}[kind]
+    env.filters["kind_label"] = fact_cards.KIND_LABELS.__getitem__
     return env
 
 
@@ -76,12 +76,15 @@ class PageHelpers:
     """Link and lookup helpers bound to the page being rendered (links are relative)."""
 
     def __init__(self, knowledge: Knowledge, page: Page, page_paths: set[str], edit_base: str | None = None,
-                 version=None):
+                 version=None, directory_urls: bool = True, card_cache: dict | None = None):
         self.k = knowledge
         self.page = page
         self.page_paths = page_paths  # pillars and countries without facts have no page
         self.edit_base = edit_base  # e.g. https://github.com/owner/repo/edit/main/ ; None: no edit links
         self.version = version  # the content version (version.ContentVersion), for cite lines
+        self.directory_urls = directory_urls  # how MkDocs will name pages (cards link to URLs)
+        self.card_cache = card_cache if card_cache is not None else {}  # shared by the pages of one render
+        self._card_links = None
 
     def edit_link(self, record: FactRecord) -> Markup:
         """' · edit' linking to the YAML file that holds the fact, on GitHub."""
@@ -139,16 +142,19 @@ class PageHelpers:
         """The (record, figure) pairs of a measure in one year, as a table cell."""
         return views.Cell(0, [views.Value(record, figure) for record, figure in values])
 
-    @staticmethod
-    def search_digits(figures) -> str:
-        """Figures of four digits or more as a reader may type them, for search only: the page
-        prints '2,964,410,000'; '2964410000' (search completes '2964') and '2 964 410 000'."""
-        spellings = []
-        for figure in figures:
-            if figure.value >= 1000 and float(figure.value).is_integer():
-                digits = str(int(figure.value))
-                spellings += [digits, f"{int(figure.value):,}".replace(",", " ")]
-        return " ".join(spellings)
+    def fact_card(self, record: FactRecord) -> Markup:
+        """The fact in full, as HTML (fact_cards.py); rendered once per page depth and reused."""
+        if self._card_links is None:
+            self._card_links = fact_cards.CardLinks(
+                self.k, self.page.path, self.page_paths, self.directory_urls, self.edit_link,
+                self.version.label if self.version else None)
+        is_home = self.is_home_of(record)
+        key = (record.id, self._card_links.prefix, is_home)
+        card = self.card_cache.get(key)
+        if card is None:
+            card = fact_cards.fact_card(record, self._card_links, is_home, self.cite(record) if is_home else "")
+            self.card_cache[key] = card
+        return card
 
     def data_tables(self) -> list:
         """The tables of the data package, with their schemas (the Downloads page prints them)."""
@@ -181,12 +187,7 @@ class PageHelpers:
         return views.country_profile(self.k, code)
 
     def differences(self, record: FactRecord) -> tuple[list[FactRecord], list[FactRecord]]:
-        """The facts that give another figure for the same thing: (from other documents, from
-        the same document). Only the first is a disagreement between sources."""
-        others = [self.k.by_id[other] for other in self.k.differs.get(record.id, [])]
-        document = record.fact.source.document
-        return ([o for o in others if o.fact.source.document != document],
-                [o for o in others if o.fact.source.document == document])
+        return fact_cards.differences(self.k, record)
 
     def differs_mark(self, record: FactRecord) -> str:
         """The short mark on a fact listed in a line: '' when nothing differs."""
@@ -278,9 +279,7 @@ class PageHelpers:
         return format_figure(figure, with_unit)
 
     def differs_label(self, record: FactRecord) -> str:
-        """'Annual Report for 2017 (2017): 23 evaluations', naming the other fact's figures."""
-        figures = "; ".join(format_figure(figure) for figure in record.fact.figures) or record.id
-        return f"{self.k.sources[record.fact.source.document].title} ({record.year}): {figures}"
+        return fact_cards.differs_label(self.k, record)
 
     def differing_pair(self, first: FactRecord, second: FactRecord) -> tuple[str, str, str, str]:
         """(what, first's figures, second's figures, notes) for the table of disagreements.
@@ -321,13 +320,7 @@ class PageHelpers:
         raise ValueError(f"unknown chart link {link.kind!r}")
 
     def place(self, record: FactRecord) -> Markup:
-        source = record.fact.source
-        parts = []
-        if source.paragraph is not None:
-            parts.append(f"paragraph {source.paragraph}")
-        if source.section:
-            parts.append(source.section)
-        return escape_markdown(", ".join(parts))
+        return escape_markdown(fact_cards.place(record))
 
 
 def edit_base_url() -> str | None:
@@ -344,7 +337,8 @@ def edit_base_url() -> str | None:
 
 
 def render_pages(knowledge: Knowledge, planned: list[Page], templates_dir: Path,
-                 extra: dict[str, Any] | None = None, only: set[str] | None = None) -> dict[str, bytes]:
+                 extra: dict[str, Any] | None = None, only: set[str] | None = None,
+                 directory_urls: bool = True) -> dict[str, bytes]:
     """Planned pages as Markdown bytes, keyed by docs-relative path: all, or those in `only`.
 
     Links are decided against the whole plan either way (a page links to a country only if
@@ -353,12 +347,14 @@ def render_pages(knowledge: Knowledge, planned: list[Page], templates_dir: Path,
     env = _environment(templates_dir)
     page_paths = {page.path for page in planned}
     edit_base = edit_base_url()
+    card_cache: dict = {}
     output: dict[str, bytes] = {}
     for page in planned:
         if only is not None and page.path not in only:
             continue
         template = env.get_template(page.template)
-        helpers = PageHelpers(knowledge, page, page_paths, edit_base, (extra or {}).get("version"))
+        helpers = PageHelpers(knowledge, page, page_paths, edit_base, (extra or {}).get("version"),
+                              directory_urls, card_cache)
         text = template.render(k=knowledge, page=page, h=helpers, paths=paths,
                                **(extra or {}), **page.context)
         if extra and "version" in extra:  # every page says how old its data is

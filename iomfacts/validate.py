@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pycountry
 
-from . import model
+from . import model, text_rules
 from .datasets import funding_reconciliation, staff_reconciliation, staff_row_problems
 from .knowledge import FactRecord, Knowledge, crosswalk_entry, sort_key
 from .load import LoadedContent, Located
@@ -296,6 +296,8 @@ def validate(loaded: LoadedContent, problems: Problems, texts: SourceTexts | Non
                 problems.add(glossary.path, line, column, f"unknown source '{source}'",
                              f"sources: {', '.join(sources)}")
     _check_crosswalk(reference["pillars"], pillars, problems)
+    if texts is not None:
+        check_lost_figure_captions(reference["sources"], texts, problems)
     crosswalk = reference["pillars"].value.crosswalk
 
     first_place: dict[str, tuple[str, int]] = {}
@@ -328,6 +330,12 @@ def validate(loaded: LoadedContent, problems: Problems, texts: SourceTexts | Non
     for located in loaded.funding_datasets:
         _check_funding_dataset(located, ref, texts, problems)
 
+    # Rules on the text itself (text_rules.py), over every file that could be read.
+    for located in [*reference.values(), *loaded.fact_files, *loaded.staff_datasets, *loaded.funding_datasets]:
+        text_rules.check_placeholders(located, problems)
+    for located in loaded.fact_files:
+        text_rules.check_statement_numbers(located, problems)
+
     records: list[FactRecord] = []
     for located in loaded.fact_files:
         _check_fact_file(located, pillars, problems)
@@ -355,6 +363,18 @@ def validate(loaded: LoadedContent, problems: Problems, texts: SourceTexts | Non
                      facts=sorted(records, key=sort_key),
                      staff_datasets=sorted((d.value for d in loaded.staff_datasets), key=lambda d: (d.year, d.category)),
                      funding_datasets=[d.value for d in loaded.funding_datasets])
+
+
+def check_lost_figure_captions(located: Located, texts: SourceTexts, problems: Problems) -> None:
+    """A lost figure's caption is what the text still holds of it: it must be found there."""
+    for index, source in enumerate(located.value.sources):
+        if source.id not in texts:
+            continue  # reported once, as a missing text
+        for position, lost in enumerate(source.lost_figures):
+            if not texts.contains(source.id, lost.caption):
+                line, column = located.mark("sources", index, "lost_figures", position, "caption")
+                problems.add(located.path, line, column, f"caption not found in {source.id}",
+                             "copy the caption exactly from the source text")
 
 
 def read_source_texts(sources_dir: Path, loaded: LoadedContent, problems: Problems) -> SourceTexts:

@@ -24,6 +24,20 @@ class Value:
     def document(self) -> str:
         return self.record.fact.source.document
 
+    @property
+    def is_plan(self) -> bool:
+        """A plan, projection or target (a fact of kind `plan`): shown apart from the results,
+        never compared with them as a disagreement, never a point on their line."""
+        return self.record.fact.kind == "plan"
+
+
+def results(values: list[Value]) -> list[Value]:
+    return [value for value in values if not value.is_plan]
+
+
+def plans(values: list[Value]) -> list[Value]:
+    return [value for value in values if value.is_plan]
+
 
 def distinct(values: list[Value]) -> list[Value]:
     """One entry per (document, figure as printed): a report repeating itself counts once."""
@@ -57,11 +71,19 @@ class Cell:
 
     @property
     def shown(self) -> list[Value]:
-        return distinct(self.values)
+        """The results (and context figures) of the year, each printed value once; plans are
+        in `plans`."""
+        return distinct(results(self.values))
+
+    @property
+    def plans(self) -> list[Value]:
+        return distinct(plans(self.values))
 
     @property
     def disagreement(self) -> str | None:
-        return disagreement(self.values)
+        """Between results only: a projection that differs from the outcome is not a
+        disagreement between documents."""
+        return disagreement(results(self.values))
 
     @property
     def mark(self) -> str:
@@ -73,15 +95,16 @@ class Cell:
         """The editors' notes of the facts behind a disagreement: why the values differ."""
         if not self.disagreement:
             return []
-        return list(dict.fromkeys(v.record.fact.note for v in self.values if v.record.fact.note))
+        return list(dict.fromkeys(v.record.fact.note for v in results(self.values) if v.record.fact.note))
 
 
 @dataclass
 class MeasureView:
     metric: model.Metric
-    by_year: list[Cell]  # global measures: the values of each year
+    by_year: list[Cell]  # global measures: the results of each year
     by_country: list[tuple[model.Country, list[Cell]]]  # per-country measures: each country's years
     records: list[FactRecord]  # every fact that carries the measure, in reading order
+    plans: list[Cell] = field(default_factory=list)  # plans, projections and targets, by year
 
     @property
     def years(self) -> list[int]:
@@ -91,8 +114,12 @@ class MeasureView:
 def measure_view(knowledge: Knowledge, metric_id: str) -> MeasureView:
     metric = knowledge.metrics[metric_id]
     by_year = knowledge.metric_values(metric_id)
-    values = {year: [Value(record, figure) for record, figure in pairs] for year, pairs in sorted(by_year.items())}
-    records = list({value.record.id: value.record for year_values in values.values() for value in year_values}.values())
+    every = {year: [Value(record, figure) for record, figure in pairs] for year, pairs in sorted(by_year.items())}
+    records = list({value.record.id: value.record for year_values in every.values() for value in year_values}.values())
+    # A plan is kept out of the results' cells (their table rows, their chart line, their
+    # disagreements) and listed on its own.
+    planned = [Cell(year, plans(found)) for year, found in every.items() if plans(found)]
+    values = {year: results(found) for year, found in every.items() if results(found)}
     if metric.scope == "country":
         per_country: dict[str, dict[int, list[Value]]] = {}
         for year, year_values in values.items():
@@ -101,8 +128,8 @@ def measure_view(knowledge: Knowledge, metric_id: str) -> MeasureView:
                 per_country.setdefault(code, {}).setdefault(year, []).append(value)
         by_country = [(knowledge.countries[code], [Cell(year, found) for year, found in sorted(years.items())])
                       for code, years in sorted(per_country.items(), key=lambda item: knowledge.countries[item[0]].name)]
-        return MeasureView(metric, [], by_country, records)
-    return MeasureView(metric, [Cell(year, found) for year, found in values.items()], [], records)
+        return MeasureView(metric, [], by_country, records, planned)
+    return MeasureView(metric, [Cell(year, found) for year, found in values.items()], [], records, planned)
 
 
 def measures_with_values(knowledge: Knowledge) -> list[model.Metric]:
@@ -198,7 +225,9 @@ def country_profile(knowledge: Knowledge, code: str) -> CountryProfile:
         cells: dict[int, list[Value]] = {}
         for year, pairs in knowledge.metric_values(metric.id).items():
             for record, figure in pairs:
-                if record.fact.countries == [code]:
+                # Results only: a key-figures row is the country's line over the years (the
+                # one plan a country page shows, the 2019 appeal, has its own row).
+                if record.fact.countries == [code] and record.fact.kind != "plan":
                     cells.setdefault(year, []).append(Value(record, figure))
         if cells:
             key_figures.append(KeyFigureRow(metric.label, metric, {y: Cell(y, v) for y, v in sorted(cells.items())}))

@@ -220,6 +220,28 @@ def test_hostile_text_builds_and_is_shown_literally(built_copy: Layout, built_si
             assert "{{" in "".join(built.values()), "template syntax was not printed literally"
 
 
+def test_template_syntax_that_gets_past_the_placeholder_rule_is_still_printed_literally(
+        built_copy: Layout, built_site: Path, monkeypatch):
+    """Defence in depth: `check` refuses template syntax in text (text_rules.py), but the pages
+    must not depend on it. With the text rules switched off, the same file builds, and every
+    page shows the Jinja as typed, with no new live markup."""
+    from iomfacts import text_rules
+
+    monkeypatch.setattr(text_rules, "check_placeholders", lambda located, problems: None)
+    monkeypatch.setattr(text_rules, "check_statement_numbers", lambda located, problems: None)
+    [case] = [case for case in CASES if case.name == "jinja-syntax-in-text"]
+    baseline = pages(built_site / "site")
+    put_in_place(built_copy, case)
+    result = build_in_process(built_copy, case)
+    assert result.returncode == 0, result.stdout + result.stderr
+    built = pages(built_copy.site)
+    for name, page in built.items():
+        assert sorted(live_markup(page)) == sorted(live_markup(baseline[name])), name
+    text = "\n".join(visible_text(page) for page in built.values())
+    for shown in case.shows:
+        assert " ".join(shown.split()) in text, f"{shown!r} is not shown as typed (was it evaluated?)"
+
+
 def test_billion_laughs_is_refused_at_once_with_little_memory():
     [case] = [case for case in CASES if case.name == "billion-laughs"]
     raw = case.content()

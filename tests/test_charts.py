@@ -192,7 +192,7 @@ def test_real_content_messages_and_the_map_lists_codes_without_a_shape():
     paths = {page.path for page in planned}
     page = next(p for p in planned if p.path == "measures/staff-total.md")
     [chart] = charts.page_charts(knowledge, page, paths)["by-year"]
-    assert chart.label.startswith("IOM staff rose from 10,184 in 2016 to "), chart.label
+    assert chart.label.startswith("IOM staff rose from 8,464 in 2013 to "), chart.label
     index = next(p for p in planned if p.template == "countries_index.md.j2")
     [world] = charts.page_charts(knowledge, index, paths)["map"]
     numeric = charts._numeric_codes(knowledge)
@@ -202,3 +202,24 @@ def test_real_content_messages_and_the_map_lists_codes_without_a_shape():
     assert listed == missing
     if "XKX" in {c.code for c in knowledge.countries_with_facts}:
         assert "XKX" in listed, "Kosovo has no ISO numeric code: it is listed beside the map"
+
+
+def test_a_projection_is_a_marker_of_its_own_never_on_the_line_of_results():
+    """Expenditure: the DG's 2017 projection is drawn as a hollow marker in a layer with no line;
+    the line joins only what was spent."""
+    knowledge, problems = check(Layout(REPO))
+    assert knowledge is not None, [str(problem) for problem in problems]
+    planned = plan_pages(knowledge)
+    page = next(p for p in planned if p.path == "measures/expenditure-total.md")
+    [chart] = charts.page_charts(knowledge, page, {p.path for p in planned})["by-year"]
+    line_layer, points_layer, plan_layer = chart.spec["layer"]
+    assert line_layer["mark"]["type"] == "line" and "data" not in line_layer  # the results' data
+    results = chart.spec["data"]["values"]
+    assert 1.8e9 not in [row["value"] for row in results] and 1605.4e6 in [row["value"] for row in results]
+    assert plan_layer["mark"]["type"] == "point" and plan_layer["mark"]["filled"] is False
+    assert [(row["year"], row["value"]) for row in plan_layer["data"]["values"]] == [("2017", 1.8e9)]
+    assert charts.PLAN_KEY in [text for _, _, text in chart.keys]
+    assert "a plan or projection for 2017 is marked apart" in chart.label
+    assert any(row[-1] == "plan or projection" for row in chart.rows), "the data table says which row is a plan"
+    svg = ET.fromstring(charts.chart_svg(chart))
+    assert svg.get("aria-label") == chart.label

@@ -183,3 +183,90 @@ def test_a_country_name_of_a_megabyte_and_a_half_is_refused_with_a_message(site_
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "countries.yml:12:11: 'name': string should have at most 120 characters" in result.stderr
     assert not (site_copy.root / "site").exists()
+
+
+# --- text rules (iomfacts/text_rules.py) -----------------------------------------------
+
+def test_unfilled_placeholders_are_refused_in_any_text_field_at_their_place(site_copy):
+    text = fact_file(pillar="o1-socioeconomic").replace(
+        "    statement: IOM carried out nearly 345,000 health assessments before departure.\n",
+        "    statement: IOM carried out nearly 345,000 health assessments before departure.\n"
+        "    note: \"Total {r['total']} is the cell before F and M\"\n")
+    write(site_copy.content / "facts/2017/o1-socioeconomic.yml", text)
+    metrics = site_copy.content / "metrics.yml"
+    metrics.write_text(metrics.read_text().replace(
+        "definition: Migrants who received assisted voluntary return support.",
+        "definition: Migrants who received %s support, {{ label }}."))
+    errors = check(site_copy.root).stderr.splitlines()
+    assert ("content/facts/2017/o1-socioeconomic.yml:7:11: 'note' holds an unfilled placeholder "
+            "(format field '{r['total']}') (write the value itself, as the source prints it; "
+            "a placeholder would be published as typed)") in errors
+    # The first placeholder of a field is named; the field is reported once.
+    assert [line for line in errors if line.startswith("content/metrics.yml:")] == [
+        "content/metrics.yml:10:17: 'definition' holds an unfilled placeholder (%-format conversion '%s') "
+        "(write the value itself, as the source prints it; a placeholder would be published as typed)"]
+
+
+def test_placeholders_are_told_apart_from_prose():
+    from iomfacts.text_rules import find_placeholder
+
+    for text, typed in [("Total {r['total']} is the cell", "{r['total']}"), ("row {x} of", "{x}"),
+                        ("{} staff", "{}"), ("{0:,} staff", "{0:,}"), ("{name!r}", "{name!r}"),
+                        ("{{ 7*7 }}", "{{"), ("{% if x %}", "{%"), ("{# c #}", "{#"),
+                        ("%s staff", "%s"), ("%d offices", "%d"), ("%(total)s", "%(total)s"),
+                        ("${total} staff", "${total}")]:
+        assert find_placeholder(text)[0] == typed, text
+    for prose in ["29 per cent (29%) of staff", "a 16% increase", "50%, 30% and 20%", "100%s"[:4],
+                  "{: .class } is Markdown", "Kyiv {Київ}", "braces { like this }", "a set {1, 2}"]:
+        assert find_placeholder(prose) is None, prose
+
+
+def test_a_statement_number_missing_from_quote_and_figures_is_reported_at_the_statement(site_copy):
+    text = fact_file(pillar="o1-socioeconomic").replace(
+        "statement: IOM carried out nearly 345,000 health assessments before departure.",
+        "statement: IOM carried out nearly 345,000 health assessments in 81 countries, 12.5 per cent more.")
+    write(site_copy.content / "facts/2017/o1-socioeconomic.yml", text)
+    errors = check(site_copy.root).stderr.splitlines()
+    assert errors[0] == ("content/facts/2017/o1-socioeconomic.yml:6:16: the statement prints 81, 12.5, which is not "
+                         "in the quote or the figures (quote the words that hold the number, add it as a figure, "
+                         "or write the statement with the numbers the quote prints)")
+    assert errors[-1] == "1 problem found; nothing was built."
+
+
+def _fact(statement: str, quote: str, figures=()):
+    from iomfacts import model
+
+    return model.Fact.model_validate({
+        "id": "ar-2020-184-x", "kind": "result", "statement": statement, "countries": [],
+        "figures": [dict(figure) for figure in figures], "source": {"document": "ar-2020", "paragraph": 184},
+        "quote": quote})
+
+
+def test_statement_numbers_are_compared_as_printed_whatever_the_separators():
+    from iomfacts.text_rules import unsupported_numbers
+
+    quote = "1,116 staff operated in hardship locations, representing 29 per cent of the 2 185 staff"
+    assert unsupported_numbers(_fact("1,116 staff (29%) of 2,185 worked in hardship duty stations.", quote)) == []
+    assert unsupported_numbers(_fact("1116 staff of 2 185 worked in hardship duty stations.", quote)) == []
+    assert unsupported_numbers(_fact("1,161 staff worked in hardship duty stations.", quote)) == ["1,161"]
+    assert unsupported_numbers(_fact("51 per cent of 2,185 staff worked there.", quote)) == ["51"]
+
+
+def test_figures_vouch_for_statement_numbers_as_value_or_whole_amount():
+    from iomfacts.text_rules import unsupported_numbers
+
+    billion = [{"value": 1.8, "scale": "billion", "unit": "USD"}]
+    quote = "expenditures are projected to reach USD 1.8 billion"
+    assert unsupported_numbers(_fact("Spending was projected at USD 1.8 billion.", quote, billion)) == []
+    assert unsupported_numbers(_fact("Spending was projected at USD 1,800,000,000.", quote, billion)) == []
+    assert unsupported_numbers(_fact("Spending was projected at USD 1.9 billion.", quote, billion)) == ["1.9"]
+
+
+def test_years_references_dates_codes_and_spelled_numbers_are_not_figures():
+    from iomfacts.text_rules import statement_numbers
+
+    assert statement_numbers(
+        "In 2020, under resolution 71/313 and Council Resolution No. 1266 of 26 November 2013, Annex I, "
+        "Table 4 and paragraphs 45 and 46, SDG Target 8.7, indicator 10.7.2, COVID-19, P-5 staff, "
+        "the 108th Session, sessions on 8 and 9 May and 26–27 March, and the 2030 Agenda: "
+        "forty-five offices and 12 countries") == ["12"]

@@ -31,6 +31,28 @@ PATTERNS = {
     "SDN": r"(?<!South )\bSudan\b", "COG": r"(?<!Democratic Republic of the )\bCongo\b", "DMA": r"\bDominica\b",
     "TCD": r"(?<!Lake )\bChad\b", "COD": r"Democratic Republic of the Congo",
 }
+# Countries a document names only as a venue, an office's seat, a partner's or donor's
+# nationality: no fact is about them (CONTRIBUTING, "Which countries a fact lists"), so none
+# lists them. Each entry was read in the source. An entry turns the check off for that country
+# in that document: remove it when a fact from the document is about the country.
+NAMED_ONLY_AS = {
+    ("ar-2017", "CRI"): "the office reporting the Regional Conference on Migration's regional guidelines (para. 73)",
+    ("ar-2017", "PAN"): "venue of the RIAM meeting (para. 75); seat of global NFI stocks (para. 239)",
+    ("ar-2017", "QAT"): "the Qatar Red Crescent, IOM's partner in Iraq (para. 186)",
+    ("ar-2017", "SWE"): "venue of a European Social Network seminar in Stockholm (para. 151)",
+    ("dg-108", "PAN"): "the Panama Administrative Centre (paras 37, 69)",
+    ("dg-108", "USA"): "USAID, a member of a global partnership (para. 67)",
+    ("ar-2018", "PAN"): "a Panama-based partner (para. 115); seat of security officers and IT support (paras 319, 327)",
+    ("ar-2018", "SVK"): "the Government of Slovakia, co-organizer of a regional side event (para. 140)",
+    ("mi-2019", "ARG"): "venue of the Inter-American Course in Mar del Plata (photo caption)",
+    ("mi-2019", "EGY"): "venue of a report launch in Cairo and of the 2020 statistics forum",
+    ("mi-2019", "GBR"): "DFID, donor of the Reintegration Handbook",
+    ("mi-2019", "JOR"): "seat of the regional health assessment hub in Amman (photo caption)",
+    ("mi-2019", "JPN"): "the People of Japan, donor of a project in Chad",
+    ("mi-2019", "MAR"): "venue of the Global Compact's adoption in Marrakesh",
+    ("mi-2019", "URY"): "venue of a regional consultative process meeting in Montevideo (photo caption)",
+    ("ar-2020", "HKG"): "seat of The Mekong Club, IOM's partner in China (para. 134)",
+}
 
 
 @pytest.mark.skipif(not SEEDS.exists(), reason="the source texts are not beside the repository")
@@ -47,6 +69,8 @@ def test_every_country_named_in_the_narrative_has_a_fact_from_that_document(sour
         code = country["code"]
         patterns = [PATTERNS[code]] if code in PATTERNS else [
             rf"\b{re.escape(name)}\b" for name in [country["name"], *ALIASES.get(code, [])]]
+        if (source, code) in NAMED_ONLY_AS:
+            continue
         if any(re.search(pattern, text) for pattern in patterns) and code not in named_by_facts:
             missing.append(f"{code} {country['name']}")
     assert missing == [], f"{source} names these countries but no fact from it does"

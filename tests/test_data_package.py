@@ -3,6 +3,7 @@ JSON, citations, and permanent fact links that survive a rename."""
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import sqlite3
@@ -36,6 +37,15 @@ def test_the_data_package_is_valid_with_every_table_and_its_keys(built):
     assert {"fields": ["metric"], "reference": {"resource": "measures", "fields": ["id"]}} in figures["foreignKeys"]
     qualifier = next(f for f in figures["fields"] if f["name"] == "qualifier")
     assert "about" in qualifier["constraints"]["enum"], "enums come from the content model"
+    funding = next(r for r in package["resources"] if r["name"] == "funding")["schema"]
+    with open(built.site / "data" / "funding-requirements.csv", encoding="utf-8", newline="") as file:
+        reader = csv.DictReader(file)
+        assert reader.fieldnames == [f["name"] for f in funding["fields"]], "the schema documents every column"
+        kinds = {row["row_type"] for row in reader}
+    row_type = next(f for f in funding["fields"] if f["name"] == "row_type")
+    assert {"country", "regional-total", "region-summary", "grand-total"} <= kinds <= set(row_type["constraints"]["enum"])
+    downloads = re.sub(r"<[^>]+>", "", (built.site / "downloads/index.html").read_text())
+    assert "How the rows add up" in downloads and "grand-total" in downloads, "the page says how to reconcile"
 
 
 def test_the_sqlite_file_counts_what_the_json_counts(built):

@@ -7,16 +7,21 @@ Jinja, MkDocs and pymdownx syntax, spreadsheet formulas, bidi and zero-width cha
 Each build is inspected as a browser and a spreadsheet would read it: the parsed HTML of every
 page, the search index (whose titles and texts Material inserts as HTML), the CSV files.
 Fields that only take identifiers refuse hostile text with a located message, and control
-characters are refused and printed escaped.
+characters are refused and printed escaped. `check` refuses text that holds a template or
+format placeholder (`{{ 7*7 }}`) at its file:line:col; the builds run with that rule off, so
+that the pages are shown to stay safe without it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import html
+import io
 import json
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -31,6 +36,7 @@ from conftest import FIXTURE, REPO, run_cli, shared_tree
 from iomfacts import model
 from iomfacts.escapes import page_title
 from iomfacts.pipeline import Layout, check, generate
+from iomfacts.problems import Problems
 
 FILES = {
     "content/sources.yml": model.SourcesFile,
@@ -160,12 +166,55 @@ def assert_inert(built: BuiltSite, baseline: BuiltSite) -> None:
         assert hostile.bibtex_fields_closed(entry), f"{reference.name}: text ended a BibTeX field: {entry!r}"
 
 
+def without_text_rules(monkeypatch) -> None:
+    """Switch off check's rules on text (text_rules.py): unfilled placeholders and numbers a
+    statement's quote lacks. They refuse some payloads (`{{ 7*7 }}`, `alert(1)` in a statement);
+    the pages must stay safe without them, so the build is also tested with them off."""
+    from iomfacts import text_rules
+
+    monkeypatch.setattr(text_rules, "check_placeholders", lambda located, problems: None)
+    monkeypatch.setattr(text_rules, "check_statement_numbers", lambda located, problems: None)
+
+
+def build_in_process(layout: Layout) -> subprocess.CompletedProcess:
+    """`build_site.py build` through the command line's `main()` in this process (MkDocs still
+    runs as its child), so that a monkeypatched rule stays off."""
+    from iomfacts.cli import main
+
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        code = main(["--root", str(layout.root), "build"])
+    return subprocess.CompletedProcess(["build"], code, stdout.getvalue(), stderr.getvalue())
+
+
+def assert_placeholders_refused_at_their_fields(layout: Layout, data: dict, where: dict) -> None:
+    """`check` refuses each planted value that holds a template or format placeholder, naming
+    the field's file:line:col, and refuses nothing else but statements whose quote lacks their
+    numbers (a payload such as `alert(1)` puts a number in a statement)."""
+    from iomfacts.strict_yaml import read_yaml
+    from iomfacts.text_rules import find_placeholder
+
+    _, problems = check(layout)
+    documents = {name: read_yaml((layout.root / name).read_bytes(), name, Problems()) for name in FILES}
+    expected = set()
+    for (owner, field_name, name, path) in where:
+        if find_placeholder(hostile.get(data[name], path)):
+            expected.add((name, *documents[name].mark(path)))
+    assert expected, "every variant plants the Jinja payload in some field"
+    refused = {(p.path, p.line, p.column) for p in problems if "unfilled placeholder" in p.message}
+    assert refused == expected
+    others = [p for p in problems if "unfilled placeholder" not in p.message]
+    assert all(p.message.startswith("the statement prints ") for p in others), [str(p) for p in others]
+
+
 @pytest.mark.parametrize("variant", VARIANTS)
-def test_planted_payloads_build_and_stay_text(tmp_path, baseline, variant):
+def test_planted_payloads_build_and_stay_text(tmp_path, baseline, variant, monkeypatch):
     layout = make_checkout(tmp_path / "repo")
     data, where = planted(variant)
     write_content(layout, data)
-    result = run_cli(layout.root, "build")
+    assert_placeholders_refused_at_their_fields(layout, data, where)
+    without_text_rules(monkeypatch)
+    result = build_in_process(layout)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "\x1b" not in output and "Traceback" not in output
@@ -255,9 +304,10 @@ TEXT_PLACES = [(name, field, path) for name, model_class in FILES.items()
 @settings(max_examples=60, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(place=st.sampled_from(TEXT_PLACES), text=hostile.hostile_text)
-def test_generated_hostile_text_in_any_text_field_renders_inert(generator_checkout, place, text):
+def test_generated_hostile_text_in_any_text_field_renders_inert(generator_checkout, monkeypatch, place, text):
     import markdown
 
+    without_text_rules(monkeypatch)  # template syntax must render inert even past the check
     name, field, path = place
     data = copy.deepcopy(ORIGINAL)
     value = f"{text} (statement)" if field.name == "statement" else text

@@ -45,7 +45,7 @@ def test_a_figure_edit_also_updates_the_facts_that_differ_from_it(site_copy):
     changed = regenerate(site_copy, before, after, templates_changed=False)
     assert "years/2017/o3-safe-migration.md" in changed
     page = (site_copy.docs / "years/2017/o3-safe-migration.md").read_text()
-    card = page[page.index('{: #ar-2017-213-health-assessments '):]
+    card = page[page.index('id="ar-2017-213-health-assessments"'):]
     assert "nearly 440,600" in card[: card.index("</div>")], "the other fact's card shows the new figure"
     incremental = tree(site_copy)
     write_tree(site_copy.docs, generate(site_copy, after))

@@ -48,14 +48,14 @@ def test_a_figure_in_a_fact_about_several_countries_is_never_one_countrys_key_fi
 def test_two_documents_differing_and_one_document_giving_two_figures_are_told_apart(knowledge):
     staff = {cell.year: cell for cell in views.measure_view(knowledge, "staff-total").by_year}
     assert staff[2017].disagreement == "documents", "AR 2017 and the DG's report"
-    assert staff[2018].disagreement == "one document", "AR 2018's annex and its foreword"
+    assert staff[2020].disagreement == "one document", "AR 2020 prints 16,254 and 16,524"
     assert staff[2016].disagreement is None
     assert staff[2018].notes, "the editors' notes explain a disagreement"
 
 
 def test_a_report_repeating_a_value_counts_once(knowledge):
     staff = {cell.year: cell for cell in views.measure_view(knowledge, "staff-total").by_year}
-    assert [v.figure.value for v in staff[2017].shown].count(10978) == 2, "AR 2017 and AR 2018 both print it"
+    assert [v.figure.value for v in staff[2017].shown].count(10978) == 3, "AR 2017, AR 2018 and AR 2020 print it"
     assert len(staff[2017].values) >= len(staff[2017].shown)
 
 
@@ -65,3 +65,25 @@ def test_per_country_measures_are_tabulated_by_country(knowledge):
     assert view.years == [2016, 2017]
     names = [country.name for country, _ in view.by_country]
     assert names == sorted(names)
+
+
+def test_a_plan_is_listed_apart_and_never_among_the_results_of_its_year(knowledge):
+    """The Director General's USD 1.8 billion projection for 2017 is not a second 2017 value
+    beside the USD 1,605.4 million actually spent, nor a disagreement with it."""
+    view = views.measure_view(knowledge, "expenditure-total")
+    spent = {cell.year: cell for cell in view.by_year}[2017]
+    assert [v.record.fact.kind for v in spent.shown] == ["result"] * len(spent.shown)
+    assert {(v.figure.value, v.figure.scale) for v in spent.shown} == {(1605.4, "million")}
+    assert spent.disagreement is None and spent.mark == ""
+    [projected] = [cell for cell in view.plans if cell.year == 2017]
+    assert [(v.document, v.figure.value, v.figure.scale) for v in projected.plans] == [("dg-108", 1.8, "billion")]
+
+
+def test_no_measure_puts_a_plan_in_its_results_and_every_plan_is_listed(knowledge):
+    for metric in views.measures_with_values(knowledge):
+        view = views.measure_view(knowledge, metric.id)
+        cells = view.by_year + [cell for _, cells in view.by_country for cell in cells]
+        assert not any(value.is_plan for cell in cells for value in cell.shown), metric.id
+        planned = {(r.id, f.value) for pairs in knowledge.metric_values(metric.id).values()
+                   for r, f in pairs if r.fact.kind == "plan"}
+        assert {(v.record.id, v.figure.value) for cell in view.plans for v in cell.plans} == planned, metric.id
