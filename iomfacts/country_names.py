@@ -35,7 +35,7 @@ DOCUMENT_SPELLINGS: dict[str, tuple[str, ...]] = {
     "RUS": ("Russia",),
     "SWZ": ("Swaziland",),
     "SYR": ("Syria",),
-    "TUR": ("Türkiye", "Turkiye"),
+    "TUR": ("Turkey", "Türkiye", "Turkiye"),
     "TZA": ("Tanzania",),
     "USA": ("United States",),
     "VEN": ("Bolivarian Republic of Venezuela", "Venezuela"),

@@ -8,14 +8,10 @@ Initiatives 2019) are listed by the sections the facts cite.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from .document_units import numbered_paragraphs  # the one reading of paragraph numbers (propose, locate)
 from .knowledge import Knowledge
-
-# "- 233. Throughout 2018, ..." or "233. Throughout ...": a numbered paragraph's first line.
-_PARAGRAPH = re.compile(r"^\s*-?\s*(\d{1,3})\.\s+(\S.*)$")
-PREVIEW = 80
 
 
 @dataclass
@@ -24,25 +20,6 @@ class Paragraph:
     line: int  # in the text file, from 1
     preview: str
     facts: list[str]
-
-
-def numbered_paragraphs(text: str) -> list[tuple[int, int, str]]:
-    """(number, line, first words) of the document's numbered paragraphs, in order.
-
-    Numbered lists inside a paragraph restart at 1; a paragraph number only ever grows by a
-    little, so a number is taken when it follows the last one taken by 1 to 3."""
-    found: list[tuple[int, int, str]] = []
-    last = 0
-    for index, line in enumerate(text.splitlines(), start=1):
-        match = _PARAGRAPH.match(line)
-        if not match:
-            continue
-        number = int(match.group(1))
-        if last < number <= last + 3:
-            words = " ".join(match.group(2).split())
-            found.append((number, index, words if len(words) <= PREVIEW else words[:PREVIEW - 1] + "…"))
-            last = number
-    return found
 
 
 def coverage(knowledge: Knowledge, source_id: str, text: str) -> tuple[list[Paragraph], dict[str, list[str]]]:

@@ -26,32 +26,57 @@ class WriteFailed(Exception):
         self.error = error
 
 
-def safe_target(root: Path, relative: str) -> Path:
-    """`root / relative`, refusing absolute paths, `..` and anything that escapes `root`."""
+def _checked_relative(relative: str) -> PurePosixPath:
     pure = PurePosixPath(relative)
     if pure.is_absolute() or ".." in pure.parts or not pure.parts or "\\" in relative:
         raise UnsafePath(f"refusing to write generated file outside the docs tree: {relative!r}")
-    target = root.joinpath(*pure.parts)
-    if not target.resolve().is_relative_to(root.resolve()):
-        raise UnsafePath(f"refusing to write generated file outside the docs tree: {relative!r}")
-    return target
+    return pure
 
 
-def write_files(root: Path, files: dict[str, bytes]) -> list[str]:
+def safe_target(root: Path, relative: str) -> Path:
+    """`root / relative`, refusing absolute paths, `..` and anything that escapes `root`."""
+    return safe_targets(root, [relative])[relative]
+
+
+def safe_targets(root: Path, relatives) -> dict[str, Path]:
+    """safe_target for many paths: each distinct folder is resolved once (a symbolic link
+    among them could lead outside `root`), not every file; 11,000 files share ~700 folders."""
+    root_resolved = root.resolve()
+    folders: dict[PurePosixPath, bool] = {}
+    targets = {}
+    for relative in relatives:
+        pure = _checked_relative(relative)
+        folder = pure.parent
+        inside = folders.get(folder)
+        if inside is None:
+            inside = folders[folder] = root.joinpath(*folder.parts).resolve().is_relative_to(root_resolved)
+        target = root.joinpath(*pure.parts)
+        # The file itself is replaced, never followed (os.replace); a link there must not point out
+        # either, since write_files reads it to compare.
+        if not inside or (target.is_symlink() and not target.resolve().is_relative_to(root_resolved)):
+            raise UnsafePath(f"refusing to write generated file outside the docs tree: {relative!r}")
+        targets[relative] = target
+    return targets
+
+
+def write_files(root: Path, files: dict[str, bytes], targets: dict[str, Path] | None = None) -> list[str]:
     """Write `files` under `root` where their bytes differ; return the paths written."""
-    targets = {relative: safe_target(root, relative) for relative in files}  # check all first
+    targets = targets or safe_targets(root, files)  # check all first
     try:
         root.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise WriteFailed(root, error) from error
     changed = []
+    made: set[Path] = set()
     for relative, data in sorted(files.items()):
         target = targets[relative]
         temporary = target.with_name(target.name + ".tmp")
         try:
             if target.exists() and target.read_bytes() == data:
                 continue
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
             temporary.write_bytes(data)
             os.replace(temporary, target)  # atomic: a reader never sees half a file
         except OSError as error:
@@ -66,14 +91,15 @@ def write_files(root: Path, files: dict[str, bytes]) -> list[str]:
 
 def write_tree(root: Path, files: dict[str, bytes]) -> list[str]:
     """Make `root` hold exactly `files`; return the paths whose content changed."""
-    changed = write_files(root, files)
-    targets = {relative: safe_target(root, relative) for relative in files}
-    wanted = {target.resolve() for target in targets.values()}
+    targets = safe_targets(root, files)
+    changed = write_files(root, files, targets)
     for existing in sorted(root.rglob("*"), reverse=True):  # children before their folders
         try:
-            if existing.is_file() and existing.resolve() not in wanted:
-                existing.unlink()
-                changed.append(existing.relative_to(root).as_posix())
+            if existing.is_symlink() or existing.is_file():
+                relative = existing.relative_to(root).as_posix()
+                if relative not in files:
+                    existing.unlink()
+                    changed.append(relative)
             elif existing.is_dir() and not any(existing.iterdir()):
                 existing.rmdir()
         except OSError as error:

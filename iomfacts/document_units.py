@@ -46,15 +46,19 @@ def numbered_paragraphs(text: str) -> list[tuple[int, int, str]]:
     """(number, line, first words) of the document's numbered paragraphs, in order.
 
     Numbered lists inside a paragraph restart at 1; a paragraph number only ever grows by a
-    little, so a number is taken when it follows the last one taken by 1 to 3."""
+    little, so a number is taken when it follows the last one taken by 1 to 3. A number printed
+    as a list item ("- 220.") only ever starts a paragraph, so it is taken whatever it follows
+    (an excerpt may skip paragraphs), unless it was taken already."""
     found: list[tuple[int, int, str]] = []
     last = 0
+    taken: set[int] = set()
     for index, line in enumerate(text.splitlines(), start=1):
         match = _PARAGRAPH.match(line)
         if not match:
             continue
         number = int(match.group(1))
-        if last < number <= last + 3:
+        if (last < number <= last + 3 or line.lstrip().startswith("-")) and number not in taken:
+            taken.add(number)
             words = " ".join(match.group(2).split())
             found.append((number, index, words if len(words) <= PREVIEW else words[:PREVIEW - 1] + "…"))
             last = number
@@ -118,7 +122,8 @@ def is_table_row(text: str) -> bool:
     """A line of a table: mostly numbers, and ending with one ("Total 936 1 062 1 193")."""
     tokens = text.replace("\t", " ").split()
     numeric = [token for token in tokens if _NUMERIC_CELL.match(token)]
-    return len(numeric) >= 2 and len(numeric) >= 0.4 * len(tokens) and _NUMERIC_CELL.match(tokens[-1]) is not None
+    return (len(numeric) >= 2 and len(numeric) >= 0.4 * len(tokens) and _NUMERIC_CELL.match(tokens[-1]) is not None
+            and not tokens[-1].endswith("."))  # "... on 14 November 2031." is a sentence
 
 
 def _is_capitals(text: str) -> bool:
@@ -182,7 +187,7 @@ class _Splitter:
         # parts' headings are printed once, or repeated on a few pages.
         capitals = Counter(normalize(line) for line in lines if _is_capitals(line) and len(line.split()) <= 20)
         self.box_labels = {key for key, count in capitals.items() if count > 3}
-        self.numbered = len(printed) >= 5
+        self.numbered = len(printed) >= 2
         self.paragraph_at = {line - 1: number for number, line, _ in printed} if self.numbered else {}
         self.printed_lines = sorted(self.paragraph_at)
         self.units: list[Unit] = []

@@ -151,6 +151,33 @@ def _others(title: str, others: list[FactRecord], links: CardLinks, is_home: boo
     return f'<p class="fact-differs"><strong>{title}</strong> {listed}</p>\n'
 
 
+def differs_mark(knowledge, record: FactRecord) -> str:
+    """The short mark on a fact listed in a line: '' when nothing differs."""
+    between, within = differences(knowledge, record)
+    return "sources differ" if between else ("two figures in the report" if within else "")
+
+
+def short_citation(record: FactRecord) -> str:
+    """'AR-2018 ¶3' or 'MI-2019 Foreword': where in which document, in a few characters."""
+    source = record.fact.source
+    where = f"¶{source.paragraph}" if source.paragraph is not None else (source.section or "")
+    return f"{source.document.upper()} {where}".strip()
+
+
+def fact_line(record: FactRecord, links: CardLinks) -> str:
+    """A fact in one list item (pillar, source, measure pages, and a country's facts about
+    several countries): kind, statement, figures, a mark if figures differ, and a link to the
+    fact in full. Its id is the anchor the cards' "all years" links point at."""
+    fact = record.fact
+    kind = _escape(fact.kind)
+    figures = "".join(f' <span class="fact-figure">{_escape(format_figure(f))}</span>' for f in fact.figures)
+    mark = differs_mark(links.k, record)
+    marked = f' <span class="differs-mark">{mark}</span>' if mark else ""
+    return (f'<li class="fact-brief" id="{_escape(record.id)}"><span class="fact-kind fact-kind-{kind}">'
+            f'{KIND_LABELS[fact.kind]}</span> {_escape(fact.statement)}{figures}{marked} '
+            f'{links.fact(record, short_citation(record))}</li>\n')
+
+
 def fact_card(record: FactRecord, links: CardLinks, is_home: bool, citation: str) -> Markup:
     """The card of one fact; `is_home` on its canonical (year-and-pillar) page, where it is
     indexed by search and carries its cite line; elsewhere it is a repeat, kept out of search."""

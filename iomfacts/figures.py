@@ -41,6 +41,7 @@ _ONES = {word: value for value, word in enumerate(
 _TENS = {word: 10 * value for value, word in enumerate(
     "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if word != "_"}
 _NUMBER_WORD = "|".join(sorted([*_ONES, *_TENS, "hundred", "thousand"], key=len, reverse=True))
+_FIRST_WORD = "|".join(sorted([*_ONES, *_TENS], key=len, reverse=True))  # "several hundred" is no figure
 
 _SPACE = "[ \u00a0\u202f]"  # thousands separated by a space, a no-break or a narrow no-break space
 _DIGITS = (
@@ -52,7 +53,7 @@ _DIGITS = (
 # one or two digits can open a space-separated number ("1 062", "29 522").
 _ROW_DIGITS = _DIGITS.replace(rf"\d{{1,3}}(?:{_SPACE}", rf"\d{{1,2}}(?:{_SPACE}")
 # "and" joins number words only after "hundred" or "thousand": "between two and three" is two numbers.
-_WORDS = rf"(?:{_NUMBER_WORD})(?:(?:(?:(?<=hundred)|(?<=thousand))\s+and\s+|-\s?|\s+)(?:{_NUMBER_WORD}))*"
+_WORDS = rf"(?:{_FIRST_WORD})(?:(?:(?:(?<=hundred)|(?<=thousand))\s+and\s+|-\s?|\s+)(?:{_NUMBER_WORD}))*"
 
 _AFTER = (
     r"(?P<scale>\s+(?:thousand|million|billion)\b)?"

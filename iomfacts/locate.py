@@ -87,7 +87,7 @@ class NormalizedText:
 def _hit(source: SourceDocument, line: int) -> Hit:
     unit = source.document.unit_at(line)
     headings = source.document.headings_before(line)
-    return Hit(source, line, unit.place if unit else "front matter or a heading",
+    return Hit(source, line, unit.place if unit else "a heading, caption or front matter",
                headings[-1].text if headings else None)
 
 

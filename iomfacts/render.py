@@ -142,19 +142,36 @@ class PageHelpers:
         """The (record, figure) pairs of a measure in one year, as a table cell."""
         return views.Cell(0, [views.Value(record, figure) for record, figure in values])
 
-    def fact_card(self, record: FactRecord) -> Markup:
-        """The fact in full, as HTML (fact_cards.py); rendered once per page depth and reused."""
+    def _links(self) -> fact_cards.CardLinks:
         if self._card_links is None:
             self._card_links = fact_cards.CardLinks(
                 self.k, self.page.path, self.page_paths, self.directory_urls, self.edit_link,
                 self.version.label if self.version else None)
+        return self._card_links
+
+    def fact_card(self, record: FactRecord) -> Markup:
+        """The fact in full, as HTML (fact_cards.py); rendered once per page depth and reused."""
+        links = self._links()
         is_home = self.is_home_of(record)
-        key = (record.id, self._card_links.prefix, is_home)
+        key = ("card", record.id, links.prefix, is_home)
         card = self.card_cache.get(key)
         if card is None:
-            card = fact_cards.fact_card(record, self._card_links, is_home, self.cite(record) if is_home else "")
+            card = fact_cards.fact_card(record, links, is_home, self.cite(record) if is_home else "")
             self.card_cache[key] = card
         return card
+
+    def fact_list(self, records: list[FactRecord]) -> Markup:
+        """Facts one per line, as an HTML list (fact_cards.fact_line), each line rendered once
+        per page depth. A raw HTML block: blank lines around it in the template."""
+        links = self._links()
+        lines = []
+        for record in records:
+            key = ("line", record.id, links.prefix)
+            line = self.card_cache.get(key)
+            if line is None:
+                line = self.card_cache[key] = fact_cards.fact_line(record, links)
+            lines.append(line)
+        return Markup('<ul class="fact-list">\n' + "".join(lines) + "</ul>") if lines else Markup("")
 
     def data_tables(self) -> list:
         """The tables of the data package, with their schemas (the Downloads page prints them)."""
@@ -190,9 +207,7 @@ class PageHelpers:
         return fact_cards.differences(self.k, record)
 
     def differs_mark(self, record: FactRecord) -> str:
-        """The short mark on a fact listed in a line: '' when nothing differs."""
-        between, within = self.differences(record)
-        return "sources differ" if between else ("two figures in the report" if within else "")
+        return fact_cards.differs_mark(self.k, record)
 
     def country_link(self, code: str) -> Markup:
         country = self.k.countries[code]
@@ -235,10 +250,7 @@ class PageHelpers:
         return sorted(records, key=key)
 
     def citation(self, record: FactRecord) -> str:
-        """'AR-2018 ¶3' or 'MI-2019 Foreword': where in which document, in a few characters."""
-        source = record.fact.source
-        where = f"¶{source.paragraph}" if source.paragraph is not None else (source.section or "")
-        return f"{source.document.upper()} {where}".strip()
+        return fact_cards.short_citation(record)
 
     funding_reconciliation = staticmethod(funding_reconciliation)
     region_vs_summary = staticmethod(region_vs_summary)

@@ -1,7 +1,7 @@
 """Accessibility of the built site: axe-core (WCAG 2.1 A and AA), a 390 px phone, keyboard focus.
 
-One page of each family of the real site, built once from the real content and served over
-HTTP on 127.0.0.1, checked in one headless Chromium:
+One page of each family of the real site, built once from the real content (the build the
+other real-content tests share) and served over HTTP on 127.0.0.1, checked in one headless Chromium:
 
 - axe-core finds no violation of the WCAG 2.1 A and AA rules (a failure lists, per rule, the
   page and the elements);
@@ -17,13 +17,11 @@ from __future__ import annotations
 import functools
 import http.server
 import os
-import shutil
 import threading
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, run_cli
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 pytestmark = [
@@ -44,14 +42,10 @@ DESKTOP = {"width": 1280, "height": 900}
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> str:
-    """The real site, built once in a throwaway checkout and served on a free local port."""
-    root = tmp_path_factory.mktemp("accessibility") / "repo"
-    for name in ("content", "templates"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    result = run_cli(root, "build")
-    assert result.returncode == 0, result.stdout + result.stderr
+def site(built_real_site: Path) -> str:
+    """The real site (built once per test run and shared, conftest.built_real_site), served
+    read-only on a free local port."""
+    root = built_real_site
 
     class Handler(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):  # keep the test output to the failures

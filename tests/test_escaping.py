@@ -36,19 +36,21 @@ def test_hostile_statement_and_note_are_shown_as_text_on_the_built_site(site_cop
     text = path.read_text()
     text = text.replace(
         "    statement: Seventy-two per cent of IOM offices",
-        "    statement: <script>alert(1)</script> [x](javascript:alert(1)) {{ 7*7 }} **b** Seventy-two per cent of IOM offices")
-    text = text.replace("    tags: [policy]", "    tags: [policy]\n    note: \"<b>note</b> {% raw %} $x$\"")
+        "    statement: <script>alert(document.domain)</script> [x](javascript:alert(document.domain)) **b** "
+        "Seventy-two per cent of IOM offices")
+    # Template syntax ({{ }}, {% %}) is refused by check (tests/bad_input/jinja-syntax-in-text.yml,
+    # which also shows it printed literally when the rule is bypassed).
+    text = text.replace("    tags: [policy]", "    tags: [policy]\n    note: \"<b>note</b> $x$\"")
     path.write_text(text)
     result = run_cli(site_copy.root, "build")
     assert result.returncode == 0, result.stderr
     page = (site_copy.site / "years/2018/p1-standards/index.html").read_text()
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(document.domain)&lt;/script&gt;" in page
+    assert "<script>alert(document.domain)</script>" not in page
     assert 'href="javascript:' not in page
-    assert "[x](javascript:alert(1))" in page
-    assert "{{ 7*7 }}" in page and "49" not in re.sub(r"<[^>]+>", "", page).split("Seventy-two")[0][-200:]
+    assert "[x](javascript:alert(document.domain))" in page
     assert "**b**" in page
-    assert "&lt;b&gt;note&lt;/b&gt; {% raw %} $x$" in page
+    assert "&lt;b&gt;note&lt;/b&gt; $x$" in page
 
 
 # --- one escaper per channel (iomfacts/escapes.py) -----------------------------------------
