@@ -356,6 +356,7 @@ def run_size(facts: int, args, work: Path, hugo: Path | None) -> dict:
         gen["edit_rewritten_sample"] = rewritten[:12]
     result.update(gen)
     log(f"  generate_s={gen['generate_s']} (load+validate {gen['load_validate_s']}, render {gen['render_s']}, "
+        f"charts {gen.get('charts_s')} CPU / {gen.get('charts_wall_s')} wall for {gen.get('charts_rendered')}, "
         f"write {gen['write_s']}), peak {gen['peak_mb']} MB")
     if "edit_s" in gen:
         log(f"  one-fact edit: {gen['edit_s']}s, {gen['edit_files_rewritten']} files rewritten")
@@ -488,7 +489,8 @@ def preview_real(args, work: Path) -> dict:
 # --- the table --------------------------------------------------------------------------------
 
 COLUMNS = [("facts", "facts"), ("generate_s", "generate s"), ("load_validate_s", "load+validate s"),
-           ("index_s", "index s"), ("render_s", "render s"), ("write_s", "write s"), ("floor_s", "floor s"),
+           ("index_s", "index s"), ("render_s", "render s"), ("charts_s", "charts CPU s"),
+           ("charts_wall_s", "charts wall s"), ("charts_rendered", "charts"), ("write_s", "write s"), ("floor_s", "floor s"),
            ("generate_vs_floor", "gen/floor"), ("mkdocs_cpu_s", "mkdocs s"), ("mkdocs_s", "mkdocs wall s"),
            ("hugo_s", "hugo wall s"), ("hugo_cpu_s", "hugo CPU s"), ("bundle_s", "zip s"),
            ("offline_bundle_s", "offline bundle s"), ("edit_s", "edit s"), ("pages", "pages"),

@@ -211,10 +211,12 @@ def _statement(rng: random.Random, year: int, figures: list[dict], names: list[s
 
 
 def _quote(rng: random.Random, year: int, figures: list[dict]) -> str:
-    words = f"In {year}, IOM {rng.choice(VERBS)}".split()
+    # Worded unlike the statement ("During", "plus"): check refuses a statement that repeats a
+    # long run of its quote (an unrewritten proposal). Same random draws as before.
+    words = f"During {year}, IOM {rng.choice(VERBS)}".split()
     for figure in figures:  # every figure's digits, as printed; its unit when there is room
         words += (_printed(figure) if len(figures) <= 3 else _number_text(figure["value"])).split()
-        words.append(rng.choice(["and", "with", "for", "in"]))
+        words.append(rng.choice(["plus", "with", "for", "in"]))
     budget = rng.randint(12, 28)
     while len(words) < budget:
         words.append(rng.choice(FILLER))

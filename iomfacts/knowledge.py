@@ -65,6 +65,10 @@ class Knowledge:
     named_countries: set[str] = field(default_factory=set)
     dataset_countries: set[str] = field(default_factory=set)
     versions: list = field(default_factory=list)  # changes.VersionChanges, newest first (set by pipeline.check)
+    # The source documents' texts by source id, when the check was given them (--sources; set
+    # by pipeline.check), else None: source pages list what no fact cites only from the text.
+    source_texts: dict[str, str] | None = None
+    _coverage: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.by_id = {record.id: record for record in self.facts}
@@ -137,6 +141,17 @@ class Knowledge:
 
     def facts_for_source(self, source_id: str) -> list[FactRecord]:
         return self._by_source.get(source_id, [])
+
+    def not_covered(self, source_id: str):
+        """coverage.SourceCoverage of a source (its paragraphs or sections no fact cites), or
+        None when its text was not given; worked out once, when its page is rendered."""
+        if self.source_texts is None or source_id not in self.source_texts:
+            return None
+        if source_id not in self._coverage:
+            from .coverage import source_coverage
+
+            self._coverage[source_id] = source_coverage(self, source_id, self.source_texts[source_id])
+        return self._coverage[source_id]
 
     def metric_values(self, metric_id: str) -> dict[int, list[tuple[FactRecord, model.Figure]]]:
         return dict(self._by_metric.get(metric_id, {}))

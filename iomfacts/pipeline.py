@@ -92,6 +92,8 @@ def check(layout: Layout, sources_dir: Path | None = None, skip_missing_texts: b
         from .changes import version_changes
 
         knowledge.versions = version_changes(layout.root, knowledge)  # what each tagged version changed
+        if texts is not None:  # source pages list the paragraphs no fact cites
+            knowledge.source_texts = texts.texts
     if knowledge is not None:
         check_navigation(layout, plan_pages(knowledge), problems)
     return (None if problems else knowledge), problems
@@ -105,8 +107,9 @@ def generate(layout: Layout, knowledge: Knowledge, directory_urls: bool = True) 
     from . import charts
 
     version = content_version(layout.root)
-    charts.use_disk_cache(layout.root / "build" / "chart-cache")  # rendered SVGs, by spec hash
+    charts.use_disk_cache(charts.cache_folder(layout.root))  # rendered SVGs, by spec hash
     planned = plan_pages(knowledge)
+    charts.prerender(knowledge, planned, {page.path for page in planned})
     files = render_pages(knowledge, planned, layout.templates, {"version": version},
                          directory_urls=directory_urls)
     files.update(export_files(knowledge, version.label))

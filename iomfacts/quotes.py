@@ -76,6 +76,7 @@ class SourceTexts:
     """The normalized text of each source document, read once."""
 
     def __init__(self, texts: dict[str, str]):
+        self.texts = dict(texts)  # as read: source pages list what no fact cites (coverage.py)
         self._normalized = {source_id: normalize(text) for source_id, text in texts.items()}
 
     def __contains__(self, source_id: str) -> bool:

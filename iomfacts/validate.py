@@ -335,6 +335,7 @@ def validate(loaded: LoadedContent, problems: Problems, texts: SourceTexts | Non
         text_rules.check_placeholders(located, problems)
     for located in loaded.fact_files:
         text_rules.check_statement_numbers(located, problems)
+        text_rules.check_statement_rewritten(located, problems)
 
     records: list[FactRecord] = []
     for located in loaded.fact_files:

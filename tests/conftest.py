@@ -25,6 +25,10 @@ try:
 except ImportError:  # not POSIX: each xdist worker makes its own shared trees
     fcntl = None
 
+# Rendered charts are content-addressed (charts.cache_folder): every throwaway checkout of a run,
+# in every worker and CLI child, shares one cache instead of rendering the same SVGs again.
+os.environ.setdefault("IOM_CHART_CACHE", str(REPO / "build" / "test-chart-cache"))
+
 # Reproducible builds (the same bytes from any checkout, at any time), as test_publish.py runs them.
 REPRODUCIBLE_EPOCH = "1700000000"
 
