@@ -69,7 +69,7 @@ def command_build(args, layout: Layout) -> int:
     try:
         with build_lock(layout.root):  # another build of this checkout finishes first
             clear_leftovers(layout)  # e.g. put back a site/ that a killed build had moved aside
-            knowledge = _check(layout, args.sources)
+            knowledge = _check(layout, args.sources, args.skip_missing_texts)
             if knowledge is None:
                 return 1
             build(layout, knowledge)
@@ -96,7 +96,7 @@ def command_bundle(args, layout: Layout) -> int:
 
     try:
         with build_lock(layout.root):  # builds and bundles of this checkout take turns
-            knowledge = _check(layout, args.sources)
+            knowledge = _check(layout, args.sources, args.skip_missing_texts)
             if knowledge is None:
                 return 1
             version = content_version(layout.root)

@@ -123,7 +123,7 @@ def source_coverage(knowledge: Knowledge, source_id: str, text: str) -> SourceCo
     paragraphs, _ = coverage(knowledge, source_id, text)
     if not paragraphs:
         return _sections(knowledge, source_id, text)
-    gaps = [Gap(f"Paragraph {paragraph.number}", paragraph.line, paragraph.preview)
+    gaps = [Gap(f"Paragraph {paragraph.number}", paragraph.line, paragraph.preview.replace(" …", "…"))
             for paragraph in paragraphs if not paragraph.facts]
     return SourceCoverage(True, len(paragraphs), gaps)
 

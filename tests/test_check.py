@@ -221,12 +221,17 @@ def test_placeholders_are_told_apart_from_prose():
         assert find_placeholder(prose) is None, prose
 
 
-def test_a_statement_number_missing_from_quote_and_figures_is_reported_at_the_statement(site_copy):
+def _errors_with_statement(site_copy, statement: str) -> list[str]:
+    """What `check` prints for the fixture's fact with another statement."""
     text = fact_file(pillar="o1-socioeconomic").replace(
-        "statement: IOM carried out nearly 345,000 health assessments before departure.",
-        "statement: IOM carried out nearly 345,000 health assessments in 81 countries, 12.5 per cent more.")
+        "statement: IOM carried out nearly 345,000 health assessments before departure.", f"statement: {statement}")
     write(site_copy.content / "facts/2017/o1-socioeconomic.yml", text)
-    errors = check(site_copy.root).stderr.splitlines()
+    return check(site_copy.root).stderr.splitlines()
+
+
+def test_a_statement_number_missing_from_quote_and_figures_is_reported_at_the_statement(site_copy):
+    errors = _errors_with_statement(site_copy, "IOM carried out nearly 345,000 health assessments in 81 countries, "
+                                               "12.5 per cent more.")
     assert errors[0] == ("content/facts/2017/o1-socioeconomic.yml:6:16: the statement prints 81, 12.5, which is not "
                          "in the quote or the figures (quote the words that hold the number, add it as a figure, "
                          "or write the statement with the numbers the quote prints)")
@@ -270,3 +275,32 @@ def test_years_references_dates_codes_and_spelled_numbers_are_not_figures():
         "Table 4 and paragraphs 45 and 46, SDG Target 8.7, indicator 10.7.2, COVID-19, P-5 staff, "
         "the 108th Session, sessions on 8 and 9 May and 26–27 March, and the 2030 Agenda: "
         "forty-five offices and 12 countries") == ["12"]
+
+
+def test_a_statement_that_is_its_quote_or_the_quote_barely_changed_is_refused_at_the_statement(site_copy):
+    errors = _errors_with_statement(site_copy, "IOM carried out nearly 345,000 pre-departure health assessments "
+                                               "in over 80 countries in 2017.")
+    assert errors[0] == ("content/facts/2017/o1-socioeconomic.yml:6:16: the statement repeats 12 words of the quote "
+                         "in a row: it was not rewritten (write the statement in your own words, saying no more "
+                         "than the quote, which already gives the source's wording)"), errors
+    assert errors[-1] == "1 problem found; nothing was built."
+
+
+def test_a_statement_keeping_a_title_or_a_list_in_its_own_words_is_not_a_copy():
+    from iomfacts.text_rules import copied_statement
+
+    quote = "Programmes supporting durable solutions for displaced persons were present in 18 countries"
+    assert copied_statement(_fact(quote + ".", quote)) == "is the quote itself"
+    assert copied_statement(_fact("In Paraguay, IOM monitored outbreaks.", "in Paraguay IOM monitored outbreaks")) \
+        == "is the quote itself", "at any length, whatever the case and punctuation"
+    assert copied_statement(_fact("IOM programmes supporting durable solutions for displaced persons were present "
+                                  "in 18 countries.", quote)) == "repeats 12 words of the quote in a row"
+    assert copied_statement(_fact("Durable solutions programmes for displaced people were under way in 18 "
+                                  "countries.", quote)) is None
+    title = ("Poverty Reduction through Skills Development for Safe and Regular Migration in Cambodia, the Lao "
+             "People's Democratic Republic, Myanmar and Thailand")
+    assert copied_statement(_fact(f"In 2020 IOM ran the regional project {title}, one of several on labour "
+                                  "mobility in a pandemic.", title)) is None, "a title repeated inside our words"
+    sentence = " ".join(f"word{number}" for number in range(40))
+    assert copied_statement(_fact(f"{sentence}.", " ".join(sentence.split()[5:35]))) == \
+        "repeats 30 words of the quote in a row", "a proposal's statement: the whole sentence around its quote"

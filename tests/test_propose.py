@@ -215,13 +215,30 @@ def test_an_accepted_proposal_becomes_a_fact_that_passes_check(site_copy):
     assert "all quotes found in the source texts" in result.stdout
 
 
+def _check_with_appended(root: Path, lines: list[str], marker: str):
+    """`check --sources` after appending `lines` to a fact file; and the line in that file of
+    the first appended line holding `marker`."""
+    facts = root / "content" / "facts" / "2018" / "p1-standards.yml"
+    before = facts.read_text()
+    facts.write_text(before + "\n".join(lines) + "\n")
+    line = len(before.splitlines()) + 1 + next(i for i, text in enumerate(lines) if marker in text)
+    return line, run_cli(root, "check", "--sources", str(root / "sources"))
+
+
+def test_an_accepted_proposal_whose_statement_was_not_rewritten_is_refused_at_the_statement(site_copy):
+    block = _proposal_block(_propose_fixture_site(site_copy.root), 376800)
+    accepted = [("  - id: ar-2018-220-health-assessments" if line.startswith("  - id: ") else line)
+                for line in block if line.strip() != "status: proposed"]  # accepted, the source's sentence kept
+    statement_line, result = _check_with_appended(site_copy.root, accepted, "statement:")
+    assert result.returncode == 1
+    assert re.search(rf"content/facts/2018/p1-standards\.yml:{statement_line}:\d+: the statement (is the quote itself|"
+                     r"repeats \d+ words of the quote in a row): it was not rewritten \(write the statement in your "
+                     r"own words", result.stderr), result.stderr
+
+
 def test_a_proposal_copied_unchanged_is_refused_at_its_status_line(site_copy):
     block = _proposal_block(_propose_fixture_site(site_copy.root), 376800)
-    facts = site_copy.content / "facts" / "2018" / "p1-standards.yml"
-    before = facts.read_text()
-    facts.write_text(before + "\n".join(block) + "\n")
-    status_line = len(before.splitlines()) + 1 + next(i for i, line in enumerate(block) if "status: proposed" in line)
-    result = run_cli(site_copy.root, "check", "--sources", str(site_copy.root / "sources"))
+    status_line, result = _check_with_appended(site_copy.root, block, "status: proposed")
     assert result.returncode == 1
     assert re.search(rf"content/facts/2018/p1-standards\.yml:{status_line}:\d+: .*still a proposal: write the "
                      r"statement in your own words.*remove `status: proposed`", result.stderr), result.stderr

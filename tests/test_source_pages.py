@@ -73,3 +73,57 @@ def test_a_measure_page_lists_plans_apart_from_the_values_by_year(real):
     assert "USD 1,605\\.4 million" in table and "1\\.8 billion" not in table
     assert "sources differ" not in table, "a projection is not a disagreement"
     assert "| 2017 | " in plans and "USD 1\\.8 billion" in plans
+
+
+# --- "Not yet covered": what no fact cites, from the document's text ---------------------------
+
+def test_each_source_page_says_which_numbered_paragraphs_or_sections_no_fact_cites(real):
+    _, knowledge, _ = real
+    for source in knowledge.sources.values():
+        page = section(rendered(real, source_path(source.id)), "not-covered")
+        cover = knowledge.not_covered(source.id)
+        assert cover is not None, f"{source.id}: the real build has every text"
+        unit = "numbered paragraphs" if cover.by_paragraph else "sections"
+        assert f"{cover.covered:,} of {cover.total:,} {unit} have at least one fact" in " ".join(page.split())
+        items = [line for line in page.splitlines() if line.startswith("- ")]
+        assert len(items) == len(cover.gaps), source.id
+        assert ("<details" in page) == (len(cover.gaps) > 10), "a long list is collapsed"
+    assert knowledge.not_covered("ar-2018").by_paragraph and not knowledge.not_covered("mi-2019").by_paragraph
+    mi2019 = section(rendered(real, source_path("mi-2019")), "not-covered")
+    assert "does not number its paragraphs, so it is counted by section" in " ".join(mi2019.split())
+
+
+def _fixture_source_page(layout, sources) -> str:
+    knowledge, problems = check(layout, sources, skip_missing_texts=True, published=None)
+    assert knowledge is not None, [str(problem) for problem in problems]
+    path = source_path("ar-2018")
+    return section(render_pages(knowledge, plan_pages(knowledge), layout.templates, only={path})[path].decode(),
+                   "not-covered")
+
+
+def test_a_paragraph_no_fact_cites_is_listed_with_its_first_words_escaped(site_copy):
+    text = site_copy.root / "sources" / "ar-2018.txt"
+    write(text, text.read_text(encoding="utf-8")
+          + "\n- 221. In addition to the <script>alert(1)</script> checks, **over 50** [offices](x) helped.\n")
+    page = _fixture_source_page(site_copy, site_copy.root / "sources")
+    assert "1 of 3 numbered paragraphs have at least one fact;\nthese 2 have none" in page
+    [item] = [line for line in page.splitlines() if line.startswith("- Paragraph 221")]
+    assert item.startswith("- Paragraph 221: “In addition to the &lt;script&gt;alert\\(1\\)&lt;/script&gt; checks, "
+                           "\\*\\*over 50\\*\\* \\[offices\\]\\(x\\)"), item
+    assert "<details" not in page
+
+
+def test_a_long_list_of_uncovered_paragraphs_is_collapsed(site_copy):
+    text = site_copy.root / "sources" / "ar-2018.txt"
+    extra = "".join(f"\n- {number}. Paragraph {number} says nothing any fact cites.\n" for number in range(221, 233))
+    write(text, text.read_text(encoding="utf-8") + extra)
+    page = _fixture_source_page(site_copy, site_copy.root / "sources")
+    assert "these 13 have none" in page, "paragraph 220 and the twelve added"
+    assert '<details class="not-covered" markdown="1">\n<summary>Show the 13 numbered paragraphs</summary>' in page
+    assert page.count("\n- Paragraph 2") == 13
+
+
+def test_without_the_source_texts_the_page_says_so_instead_of_an_empty_list(site_copy):
+    page = _fixture_source_page(site_copy, None)
+    assert "built without the document's text" in " ".join(page.split())
+    assert not [line for line in page.splitlines() if line.startswith("- ")]
