@@ -13,10 +13,14 @@ finished here:
   differently, so a link to another page written into raw HTML would be right in one of them
   only. Same-page anchors are right in both; the data table next to every chart carries the
   links to other pages as Markdown, which MkDocs rewrites for each build and validates.
-- The SVG gets role="img", an accessible name that states the chart's message (computed from
-  the data) as aria-label and <title>, a <title> on every mark (its value, shown on hover),
-  width 100% with its viewBox (no horizontal scroll on a phone), and loses Vega's own ARIA
-  attributes (the image is one thing to assistive technology; the table holds the values).
+- The chart's message (computed from the data) is its figure's caption, which names the
+  <figure> for assistive technology; the data table beside it holds the values and the links.
+  The SVG itself is aria-hidden, with the message as its <title>, a <title> on every mark (its
+  value, shown on hover), width 100% with its viewBox (no horizontal scroll on a phone), and
+  without Vega's own ARIA attributes. Its marks link to their line or row on the page (the
+  fact's line, the country's row), out of the tab order (tabindex="-1"): a pointer's shortcut
+  that keyboard and screen-reader users get from the table instead. (As role="img" the SVG
+  could not hold links at all: axe's nested-interactive rule.)
 - Text from content reaches the SVG only as data values; Vega writes it XML-escaped and the
   SVG is parsed and serialized again with an XML library (`_finish`), which escapes it again
   if needed and fails on anything that is not well-formed. Links are checked to be same-page
@@ -265,8 +269,7 @@ def _finish(svg: str, label: str, max_width: int) -> str:
     root.attrib.pop("class", None)
     root.set("class", "chart")
     root.set("viewBox", view_box)
-    root.set("role", "img")
-    root.set("aria-label", label)
+    root.set("aria-hidden", "true")  # the figure's caption and data table speak for it
     root.set("focusable", "false")
     root.set("style", f"width:100%;height:auto;max-width:{max_width}px")
     title = ET.Element(f"{{{SVG_NS}}}title")
@@ -295,9 +298,11 @@ def _finish(svg: str, label: str, max_width: int) -> str:
                 continue
             if not re.fullmatch(r"#[A-Za-z0-9][A-Za-z0-9_.:-]*", href):
                 raise UnsafeChart(f"a chart links only to an anchor on its page, not to {href[:60]!r}")
-            # A chart is one image (role="img") to assistive technology, which may not hold
-            # links (axe: nested-interactive); the data table beside it carries the same links.
-            element.set("data-unlinked", "")
+            # A mark links to its line or row on the page, which links on to the fact or page:
+            # a pointer's shortcut, out of the tab order (the data table carries the same links
+            # for the keyboard and assistive technology; the SVG is aria-hidden).
+            element.set("href", href)
+            element.set("tabindex", "-1")
     _unwrap_empty_links(root)
     # ElementTree writes attributes in the order they were set and escapes all text: the
     # same input gives the same bytes.
@@ -377,10 +382,13 @@ GRID_NAMES = {"headline"}  # small multiples: side by side where the page is wid
 
 
 def blocks(name: str, charts: list[Chart], render_link: Callable[[Link], Markup]) -> Markup:
-    made = Markup("").join(block(chart, render_link) for chart in charts)
-    if made and name in GRID_NAMES:
-        return Markup(f'\n<div class="chart-grid" markdown="1">\n{made}\n</div>\n')
-    return made
+    if charts and name in GRID_NAMES:
+        # One grid cell per chart, holding its figure and its data table together (as direct
+        # children of the grid they would land in separate cells, side by side).
+        cells = "".join(f'\n<div class="chart-cell" markdown="1">\n{block(chart, render_link)}\n</div>\n'
+                        for chart in charts)
+        return Markup(f'\n<div class="chart-grid" markdown="1">\n{cells}\n</div>\n')
+    return Markup("").join(block(chart, render_link) for chart in charts)
 
 
 # --- the charts ------------------------------------------------------------------------

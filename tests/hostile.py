@@ -207,10 +207,10 @@ CHART_TAGS = {"svg", "title", "g", "path", "rect", "line", "text", "a", "circle"
 
 
 def is_our_chart(svg) -> bool:
-    """A chart of iomfacts/charts.py: <svg class="chart" role="img"> made only of drawing
-    elements, whose links are anchors on the page, with no script, foreignObject, style or
-    on* attribute. Any other svg stays live markup."""
-    if svg.name != "svg" or "chart" not in (svg.get("class") or []) or svg.get("role") != "img":
+    """A chart of iomfacts/charts.py: <svg class="chart" aria-hidden="true"> made only of
+    drawing elements, whose links are anchors on the page out of the tab order, with no script,
+    foreignObject, style or on* attribute. Any other svg stays live markup."""
+    if svg.name != "svg" or "chart" not in (svg.get("class") or []) or svg.get("aria-hidden") != "true":
         return False
     for element in [svg, *svg.find_all(True)]:
         if element.name not in CHART_TAGS:
@@ -218,7 +218,8 @@ def is_our_chart(svg) -> bool:
         for attribute in element.attrs:
             if attribute.lower().startswith("on") or attribute.lower() in ("xlink:href", "src"):
                 return False
-        if element.name == "a" and not (element.get("href") or "").startswith("#"):
+        if element.name == "a" and not ((element.get("href") or "").startswith("#")
+                                        and element.get("tabindex") == "-1"):
             return False
     return True
 

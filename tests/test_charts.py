@@ -76,26 +76,48 @@ def test_the_fixture_site_has_a_map_and_a_measure_chart(built):
     assert (built.docs / "data" / "charts" / "countries-map.vl.json").is_file()
 
 
+def figures_with_charts(built) -> dict[str, list]:
+    """Each page's chart figures, parsed as HTML (the <figure>, its caption and the SVG)."""
+    return {name: BeautifulSoup(text, "html.parser").find_all("figure", class_="chart-figure")
+            for name, (text, _) in pages_with_charts(built).items()}
+
+
 def test_every_chart_has_an_accessible_name_that_states_its_message(built):
-    for name, (text, svgs) in pages_with_charts(built).items():
-        for svg in svgs:
-            label = svg.get("aria-label")
-            assert svg.get("role") == "img" and label, name
-            assert svg.find(f"{SVG}title").text == label, "the <title> repeats the accessible name"
-            assert re.search(r"[0-9]", label), f"{name}: the name states figures: {label!r}"
-            assert "100%" in svg.get("style") and svg.get("viewBox"), "scales to the column"
-    page = pages_with_charts(built)["measures/health-assessments/index.html"][1][0]
-    assert page.get("aria-label").startswith("Pre-departure health assessments fell from nearly 345,000 in 2017 to "
-                                             "64,958 in 2020"), page.get("aria-label")
-    assert "different values for 2017" in page.get("aria-label")
+    """The figure is named by its caption, which states the message with its figures; the SVG
+    repeats it as its <title> (a hover tip) and is hidden from assistive technology, for which
+    the caption and the data table speak."""
+    for name, figures in figures_with_charts(built).items():
+        for figure in figures:
+            caption = figure.find("figcaption").get_text()
+            svg = figure.find("svg")
+            assert svg.get("aria-hidden") == "true" and svg.get("role") is None, name
+            assert svg.find("title").get_text() == caption, "the <title> repeats the caption"
+            assert re.search(r"[0-9]", caption), f"{name}: the caption states figures: {caption!r}"
+            assert "100%" in svg.get("style") and svg.get("viewbox"), "scales to the column"
+    [figure] = figures_with_charts(built)["measures/health-assessments/index.html"]
+    caption = figure.find("figcaption").get_text()
+    assert caption.startswith("Pre-departure health assessments fell from nearly 345,000 in 2017 to "
+                              "64,958 in 2020"), caption
+    assert "different values for 2017" in caption
 
 
-def test_a_chart_is_one_image_with_nothing_external_and_its_table_carries_the_links(built):
-    """A chart is one image to assistive technology (role="img"), which may hold no link (axe:
-    nested-interactive); the data table beside it links each value to its fact."""
+def test_chart_marks_link_to_their_line_on_the_page_out_of_the_tab_order(built):
+    """A mark is a pointer's shortcut to the fact's line (or the country's row) on the same
+    page; keyboard and screen-reader users have the data table, which links each value."""
+    linked = 0
+    for name, (text, svgs) in pages_with_charts(built).items():
+        ids = set(re.findall(r'\bid="([^"]+)"', text))
+        for svg in svgs:
+            for a in svg.iter(f"{SVG}a"):
+                assert a.get("tabindex") == "-1", name
+                assert a.get("href").startswith("#") and a.get("href")[1:] in ids, (name, a.get("href"))
+                linked += 1
+    assert linked, "marks link somewhere"
+
+
+def test_a_chart_has_nothing_external(built):
     for name, (text, svgs) in pages_with_charts(built).items():
         for svg in svgs:
-            assert svg.get("role") == "img" and not list(svg.iter(f"{SVG}a")), name
             for element in svg.iter():
                 assert element.tag.split("}")[-1] not in ("script", "foreignObject", "image", "use", "style")
                 for attribute, value in element.attrib.items():
@@ -168,18 +190,18 @@ def test_content_text_stays_text_in_a_chart(payload):
     texts = [t.text for t in svg.iter(f"{SVG}text")] + [t.text for t in svg.iter(f"{SVG}title")]
     shown = " ".join(charts.spec_text(payload).split())
     assert any(shown[:10] in (t or "") for t in texts), "the text is drawn as typed"
-    assert svg.get("aria-label") == f"{payload}: 5"
+    assert svg.find(f"{SVG}title").text == f"{payload}: 5"
     soup = BeautifulSoup(charts.chart_svg(chart), "html.parser")
     assert hostile.is_our_chart(soup.find("svg")) and not hostile.live_markup(soup)
 
 
 def test_hostile_inspection_accepts_only_our_charts():
-    ours = '<svg class="chart" role="img" viewBox="0 0 1 1"><a href="#x"><path d="M0,0"/></a></svg>'
+    ours = '<svg class="chart" aria-hidden="true" viewBox="0 0 1 1"><a href="#x" tabindex="-1"><path d="M0,0"/></a></svg>'
     assert not hostile.live_markup(ours)
-    for bad in ('<svg class="chart" role="img"><script>alert(1)</script></svg>',
-                '<svg class="chart" role="img"><a href="https://evil.example/"><path/></a></svg>',
-                '<svg class="chart" role="img"><foreignObject><div>x</div></foreignObject></svg>',
-                '<svg class="chart" role="img"><path onclick="alert(1)"/></svg>',
+    for bad in ('<svg class="chart" aria-hidden="true"><script>alert(1)</script></svg>',
+                '<svg class="chart" aria-hidden="true"><a href="https://evil.example/"><path/></a></svg>',
+                '<svg class="chart" aria-hidden="true"><foreignObject><div>x</div></foreignObject></svg>',
+                '<svg class="chart" aria-hidden="true"><path onclick="alert(1)"/></svg>',
                 '<svg viewBox="0 0 1 1"><path/></svg>'):
         assert hostile.live_markup(bad), bad
 
@@ -224,4 +246,4 @@ def test_a_projection_is_a_marker_of_its_own_never_on_the_line_of_results():
     assert "a plan or projection for 2017 is marked apart" in chart.label
     assert any(row[-1] == "plan or projection" for row in chart.rows), "the data table says which row is a plan"
     svg = ET.fromstring(charts.chart_svg(chart))
-    assert svg.get("aria-label") == chart.label
+    assert svg.find(f"{SVG}title").text == chart.label
