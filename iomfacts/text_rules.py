@@ -174,17 +174,23 @@ def unsupported_numbers(fact: model.Fact) -> list[str]:
     return missing
 
 
-def check_statement_numbers(located: Located, problems: Problems) -> None:
-    """Report each fact whose statement prints a figure its quote and figures do not hold."""
+def _report_statements(located: Located, problems: Problems, find, message, fix: str) -> None:
+    """Report, at its statement, each fact of a fact file for which `find` finds something."""
     fact_file: model.FactFile = located.value
     for index, fact in enumerate(fact_file.facts):
-        missing = unsupported_numbers(fact)
-        if missing:
+        found = find(fact)
+        if found:
             line, column = located.mark("facts", index, "statement")
-            problems.add(located.path, line, column,
-                         f"the statement prints {', '.join(missing)}, which is not in the quote or the figures",
-                         "quote the words that hold the number, add it as a figure, or write the statement "
-                         "with the numbers the quote prints")
+            problems.add(located.path, line, column, message(found), fix)
+
+
+def check_statement_numbers(located: Located, problems: Problems) -> None:
+    """Report each fact whose statement prints a figure its quote and figures do not hold."""
+    _report_statements(
+        located, problems, unsupported_numbers,
+        lambda missing: f"the statement prints {', '.join(missing)}, which is not in the quote or the figures",
+        "quote the words that hold the number, add it as a figure, or write the statement "
+        "with the numbers the quote prints")
 
 
 # --- a statement in our own words -------------------------------------------------------
@@ -246,11 +252,7 @@ def copied_statement(fact: model.Fact) -> str | None:
 
 def check_statement_rewritten(located: Located, problems: Problems) -> None:
     """Report each fact whose statement is its quote, or the quote barely changed."""
-    fact_file: model.FactFile = located.value
-    for index, fact in enumerate(fact_file.facts):
-        how = copied_statement(fact)
-        if how:
-            line, column = located.mark("facts", index, "statement")
-            problems.add(located.path, line, column, f"the statement {how}: it was not rewritten",
-                         "write the statement in your own words, saying no more than the quote, which "
-                         "already gives the source's wording")
+    _report_statements(
+        located, problems, copied_statement, lambda how: f"the statement {how}: it was not rewritten",
+        "write the statement in your own words, saying no more than the quote, which "
+        "already gives the source's wording")
