@@ -39,21 +39,30 @@ def safe_target(root: Path, relative: str) -> Path:
 
 
 def safe_targets(root: Path, relatives) -> dict[str, Path]:
-    """safe_target for many paths: each distinct folder is resolved once (a symbolic link
-    among them could lead outside `root`), not every file; 11,000 files share ~700 folders."""
+    """safe_target for many paths: each distinct folder is checked once (a symbolic link among
+    them could lead outside `root`), not every file."""
     root_resolved = root.resolve()
-    folders: dict[PurePosixPath, bool] = {}
+    folders: dict[PurePosixPath, bool] = {PurePosixPath("."): True}
+
+    def inside(folder: PurePosixPath) -> bool:
+        """Whether the folder stays inside root: its parent does, and it is not a symbolic link
+        (or one that leads inside). One lstat per folder (facts/<id>/ are 10,000 folders)."""
+        known = folders.get(folder)
+        if known is None:
+            path = root.joinpath(*folder.parts)
+            known = inside(folder.parent) and (not path.is_symlink()
+                                               or path.resolve().is_relative_to(root_resolved))
+            folders[folder] = known
+        return known
+
     targets = {}
     for relative in relatives:
         pure = _checked_relative(relative)
         folder = pure.parent
-        inside = folders.get(folder)
-        if inside is None:
-            inside = folders[folder] = root.joinpath(*folder.parts).resolve().is_relative_to(root_resolved)
         target = root.joinpath(*pure.parts)
         # The file itself is replaced, never followed (os.replace); a link there must not point out
         # either, since write_files reads it to compare.
-        if not inside or (target.is_symlink() and not target.resolve().is_relative_to(root_resolved)):
+        if not inside(folder) or (target.is_symlink() and not target.resolve().is_relative_to(root_resolved)):
             raise UnsafePath(f"refusing to write generated file outside the docs tree: {relative!r}")
         targets[relative] = target
     return targets
