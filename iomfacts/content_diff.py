@@ -78,7 +78,14 @@ def compare(before: Knowledge, after: Knowledge) -> ContentDiff:
         diff.removed.append(old[fact_id])
         diff.pages |= pages_of(old[fact_id])
     for fact_id in sorted(old.keys() & new.keys()):
-        a, b = _snapshot(old[fact_id]), _snapshot(new[fact_id])
+        before_record, after_record = old[fact_id], new[fact_id]
+        # The live preview's parse cache hands back the very same Fact for every file a save
+        # did not touch: nothing to compare field by field (10,000 snapshots took 0.6 s a save).
+        if (before_record.fact is after_record.fact and before_record.path == after_record.path
+                and before_record.mapped_pillar == after_record.mapped_pillar
+                and before_record.crosswalk == after_record.crosswalk):
+            continue
+        a, b = _snapshot(before_record), _snapshot(after_record)
         fields = [(name, a.get(name), b.get(name)) for name in list(dict.fromkeys([*a, *b]))
                   if a.get(name) != b.get(name)]
         if fields:
