@@ -137,6 +137,11 @@ class PageHelpers:
     def measures(self) -> list:
         return views.measures_with_values(self.k)
 
+    def measures_over_time(self) -> set[str]:
+        """Ids of the measures with values in two or more years (a per-country measure counts
+        any two years, whichever countries they are for)."""
+        return {m.id for m in self.measures() if len(set(self.k.metric_values(m.id))) >= 2}
+
     @staticmethod
     def cell(values: list) -> views.Cell:
         """The (record, figure) pairs of a measure in one year, as a table cell."""
