@@ -333,8 +333,9 @@ def _salt(chart: Chart) -> str:
 
 def prerender(knowledge: Knowledge, planned: list, page_paths: set[str]) -> None:
     """Render every chart of a full build before the pages ask for them, on every core:
-    vl-convert releases the GIL, so threads halve a cold build's chart time on two cores
-    (254 charts at 10,000 facts). Pages then take their SVG from the memory cache."""
+    vl-convert releases the GIL, so threads shorten a cold build's chart time (on two cores
+    about 1.3x for the 254 charts at 10,000 facts; BENCHMARKS.md). Pages then take their SVG
+    from the memory cache."""
     from concurrent.futures import ThreadPoolExecutor
 
     todo: dict[str, Chart] = {}

@@ -33,14 +33,10 @@ def _checked_relative(relative: str) -> PurePosixPath:
     return pure
 
 
-def safe_target(root: Path, relative: str) -> Path:
-    """`root / relative`, refusing absolute paths, `..` and anything that escapes `root`."""
-    return safe_targets(root, [relative])[relative]
-
-
 def safe_targets(root: Path, relatives) -> dict[str, Path]:
-    """safe_target for many paths: each distinct folder is checked once (a symbolic link among
-    them could lead outside `root`), not every file."""
+    """`root / relative` for each path, refusing absolute paths, `..` and anything that escapes
+    `root`. Each distinct folder is checked once (a symbolic link among them could lead outside
+    `root`), not every file."""
     root_resolved = root.resolve()
     folders: dict[PurePosixPath, bool] = {PurePosixPath("."): True}
 

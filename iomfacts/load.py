@@ -342,7 +342,11 @@ def _parse(file: Path, display: str, data: bytes, model_class: type, problems: P
     parsed = parse_model(doc, model_class, display, problems)
     if parsed is None:
         return None, _probable_fact_ids(doc.data)
-    return Located(parsed, display, file, doc), set()
+    located = Located(parsed, display, file, doc)
+    from . import text_rules  # it reads Located from here
+
+    text_rules.check_file(located, problems)  # rules on one file's text, cached with the file
+    return located, set()
 
 
 def _read(file: Path, root: Path, model_class: type, problems: Problems, loaded: LoadedContent,

@@ -184,11 +184,6 @@ class PageHelpers:
 
         return tables(self.k)
 
-    def permalink(self, record: FactRecord, label: Any = None) -> Markup:
-        """A link to the fact's permanent address (facts/<id>/), which redirects to it."""
-        target = paths.fact_permalink(record.id) + "index.html"
-        return self.link(label if label is not None else paths.fact_permalink(record.id), target)
-
     def permalink_if_current(self, fact_id: str) -> Markup:
         """The permanent link of a fact that exists now (under its id or as an alias), or the
         id as text for a fact that was removed."""
@@ -207,12 +202,6 @@ class PageHelpers:
 
     def profile(self, code: str) -> views.CountryProfile:
         return views.country_profile(self.k, code)
-
-    def differences(self, record: FactRecord) -> tuple[list[FactRecord], list[FactRecord]]:
-        return fact_cards.differences(self.k, record)
-
-    def differs_mark(self, record: FactRecord) -> str:
-        return fact_cards.differs_mark(self.k, record)
 
     def country_link(self, code: str) -> Markup:
         country = self.k.countries[code]
@@ -294,9 +283,6 @@ class PageHelpers:
 
     def figure_text(self, figure, with_unit: bool = True) -> str:
         return format_figure(figure, with_unit)
-
-    def differs_label(self, record: FactRecord) -> str:
-        return fact_cards.differs_label(self.k, record)
 
     def differing_pair(self, first: FactRecord, second: FactRecord) -> tuple[str, str, str, str]:
         """(what, first's figures, second's figures, notes) for the table of disagreements.

@@ -256,3 +256,12 @@ def check_statement_rewritten(located: Located, problems: Problems) -> None:
         located, problems, copied_statement, lambda how: f"the statement {how}: it was not rewritten",
         "write the statement in your own words, saying no more than the quote, which "
         "already gives the source's wording")
+
+
+def check_file(located: Located, problems: Problems) -> None:
+    """Every text rule that applies to one content file (load.py runs them when the file is
+    read, so the live preview's parse cache keeps their findings with the file's)."""
+    check_placeholders(located, problems)
+    if isinstance(located.value, model.FactFile):
+        check_statement_numbers(located, problems)
+        check_statement_rewritten(located, problems)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pycountry
 
-from . import model, text_rules
+from . import model
 from .datasets import funding_reconciliation, staff_reconciliation, staff_row_problems
 from .knowledge import FactRecord, Knowledge, crosswalk_entry, sort_key
 from .load import LoadedContent, Located
@@ -277,21 +277,6 @@ def _check_funding_dataset(located: Located, ref: dict, texts: SourceTexts | Non
                          "a row total was misread, or needs a recorded total_correction")
 
 
-def _text_rule_problems(located: Located, is_fact_file: bool) -> list:
-    """The text rules' findings for one file, kept on its Located: they depend on that file
-    alone, and the live preview's parse cache hands back the same Located for every file a
-    save did not change (at 10,000 facts the rules take about a second over all files)."""
-    found = located.__dict__.get("_text_rule_problems")
-    if found is None:
-        collected = Problems()
-        text_rules.check_placeholders(located, collected)
-        if is_fact_file:
-            text_rules.check_statement_numbers(located, collected)
-            text_rules.check_statement_rewritten(located, collected)
-        found = located.__dict__["_text_rule_problems"] = list(collected.items)
-    return found
-
-
 def validate(loaded: LoadedContent, problems: Problems, texts: SourceTexts | None = None) -> Knowledge | None:
     """Check all cross-file rules; return the knowledge index if nothing is wrong."""
     reference = loaded.reference
@@ -345,10 +330,6 @@ def validate(loaded: LoadedContent, problems: Problems, texts: SourceTexts | Non
     for located in loaded.funding_datasets:
         _check_funding_dataset(located, ref, texts, problems)
 
-    # Rules on the text itself (text_rules.py), over every file that could be read.
-    fact_files = {id(located) for located in loaded.fact_files}
-    for located in [*reference.values(), *loaded.fact_files, *loaded.staff_datasets, *loaded.funding_datasets]:
-        problems.extend(_text_rule_problems(located, id(located) in fact_files))
 
     records: list[FactRecord] = []
     for located in loaded.fact_files:
