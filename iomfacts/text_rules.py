@@ -8,6 +8,8 @@
   more than its source, and the quote is the evidence a reader checks it against.
 - A statement is written in our own words: not the quote, nor a long run of it word for word
   (what `propose` writes until an editor rewrites it).
+- No word broken by a folded line: in a `>-` block YAML joins lines with a space, so a word
+  hyphenated at the end of a line ("awareness-" / "raising") is published as "awareness- raising".
 """
 
 from __future__ import annotations
@@ -258,10 +260,44 @@ def check_statement_rewritten(located: Located, problems: Problems) -> None:
         "already gives the source's wording")
 
 
+# --- a word broken by a folded line ----------------------------------------------------
+
+# A hyphen after a letter, then a space and a lower-case letter: "gender- related". A suspended
+# hyphen is followed by "and", "or" or "to" ("medium- and long-term", "pre- and post-arrival")
+# and is left alone. Quotes are exempt: they are the source's text as printed, which the quote
+# check compares without regard to hyphens and spaces.
+BROKEN_WORD = re.compile(r"(?<=[A-Za-z])- (?!(?:and|or|to|nor)\b)(?=[a-z])")
+
+
+def find_broken_word(text: str) -> str | None:
+    """The first word of `text` broken by a folded line ("gender- related"), or None."""
+    match = BROKEN_WORD.search(text)
+    if not match:
+        return None
+    start = text.rfind(" ", 0, match.start()) + 1
+    end = text.find(" ", match.end())
+    return text[start:end if end != -1 else len(text)]
+
+
+def check_broken_words(located: Located, problems: Problems) -> None:
+    """Report every text field (quotes apart) with a word split by a folded line."""
+    for path, text in text_fields(located.value):
+        if "quote" in path:
+            continue
+        broken = find_broken_word(text)
+        if broken:
+            line, column = located.mark(*path)
+            field_name = next((part for part in reversed(path) if isinstance(part, str)), "text")
+            problems.add(located.path, line, column,
+                         f"'{field_name}' has a word broken by a folded line ('{broken}')",
+                         "join the word on one line (YAML joins a '>-' block's lines with a space)")
+
+
 def check_file(located: Located, problems: Problems) -> None:
     """Every text rule that applies to one content file (load.py runs them when the file is
     read, so the live preview's parse cache keeps their findings with the file's)."""
     check_placeholders(located, problems)
+    check_broken_words(located, problems)
     if isinstance(located.value, model.FactFile):
         check_statement_numbers(located, problems)
         check_statement_rewritten(located, problems)

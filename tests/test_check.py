@@ -221,6 +221,27 @@ def test_placeholders_are_told_apart_from_prose():
         assert find_placeholder(prose) is None, prose
 
 
+def test_a_word_broken_by_a_folded_line_is_refused_at_its_field(site_copy):
+    # What an editor's wrapped '>-' block published as "gender- related" (found by an audit).
+    text = fact_file(pillar="o1-socioeconomic").replace(
+        "    statement: IOM carried out nearly 345,000 health assessments before departure.\n",
+        "    statement: >-\n      IOM carried out nearly 345,000 health assessments before departure, gender-\n"
+        "      related ones included.\n")
+    write(site_copy.content / "facts/2017/o1-socioeconomic.yml", text)
+    errors = check(site_copy.root).stderr.splitlines()
+    assert ("content/facts/2017/o1-socioeconomic.yml:6:16: 'statement' has a word broken by a folded line "
+            "('gender- related') (join the word on one line (YAML joins a '>-' block's lines with a space))") in errors
+
+
+def test_suspended_hyphens_and_quotes_are_not_broken_words():
+    from iomfacts.text_rules import find_broken_word
+
+    assert find_broken_word("awareness- raising (63 offices)") == "awareness- raising"
+    for prose in ["medium- and long-term", "pre- and post-arrival", "short- or long-term",
+                  "return- to reintegration", "well-being", "a list - with a dash", "COVID-19 - related"]:
+        assert find_broken_word(prose) is None, prose
+
+
 def _errors_with_statement(site_copy, statement: str) -> list[str]:
     """What `check` prints for the fixture's fact with another statement."""
     text = fact_file(pillar="o1-socioeconomic").replace(
