@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,6 +29,29 @@ except ImportError:  # not POSIX: each xdist worker makes its own shared trees
 # Rendered charts are content-addressed (charts.cache_folder): every throwaway checkout of a run,
 # in every worker and CLI child, shares one cache instead of rendering the same SVGs again.
 os.environ.setdefault("IOM_CHART_CACHE", str(REPO / "build" / "test-chart-cache"))
+# Compiled templates likewise (render.CompiledTemplates: an entry whose source differs is
+# compiled again, so checkouts with edited or broken templates are safe to share it).
+os.environ.setdefault("IOM_TEMPLATE_CACHE", str(REPO / "build" / "test-template-cache"))
+
+# Throwaway checkouts on a RAM disk where there is one with room to spare. A run writes about
+# 2 GB in some 250 checkouts and builds; on this project's 2-core machine the disk's write-back
+# kept both cores waiting a fifth of the time (BENCHMARKS.md, "Test suite"). pytest.ini keeps
+# only the folders of failed tests, so a passing run leaves nothing in memory.
+RAM_DISK = Path("/dev/shm")
+RAM_DISK_ROOM = 6 * 2**30
+
+
+def pytest_configure(config):
+    if os.environ.get("PYTEST_XDIST_WORKER") or config.option.basetemp or os.environ.get("IOM_TEST_TMP"):
+        return  # workers take the controller's folder; an explicit choice wins
+    try:
+        roomy = RAM_DISK.is_dir() and os.access(RAM_DISK, os.W_OK) and shutil.disk_usage(RAM_DISK).free > RAM_DISK_ROOM
+    except OSError:
+        roomy = False
+    if roomy:
+        os.environ["TMPDIR"] = str(RAM_DISK)  # the workers and every child inherit it
+        tempfile.tempdir = None  # tempfile reads TMPDIR again
+
 
 # Reproducible builds (the same bytes from any checkout, at any time), as test_publish.py runs them.
 REPRODUCIBLE_EPOCH = "1700000000"
