@@ -15,7 +15,7 @@ import zipfile
 from pathlib import Path
 
 from .permalinks import for_offline_bundle
-from .pipeline import BuildFailed, Layout, publish, run_mkdocs
+from .pipeline import BuildFailed, Layout, OfflineBuild, publish, run_mkdocs
 from .version import ContentVersion
 
 BUNDLE_NAME = "iom-annual-reports"
@@ -103,27 +103,45 @@ def write_offline_docs(layout: Layout, knowledge) -> None:
     write_docs(layout, generate(layout, knowledge, directory_urls=False), layout.offline_docs)
 
 
+def offline_site_folder(layout: Layout) -> Path:
+    return layout.root / "build" / "offline-site"
+
+
+def offline_build(layout: Layout) -> OfflineBuild:
+    """The offline site as `pipeline.build` makes it beside the website (`build --bundle`)."""
+    return OfflineBuild(layout.root / "mkdocs.offline.yml", offline_site_folder(layout), finish_offline_site)
+
+
+def finish_offline_site(staging: Path) -> None:
+    for_offline_bundle(staging)  # permanent fact links point at .html files here
+    check_offline_site(staging)
+
+
 def build_bundle(layout: Layout, version: ContentVersion, dist: Path) -> tuple[Path, Path]:
     """Build the offline site from its docs tree (write_offline_docs) and zip it; return (zip,
     site folder).
 
     Call it with the build lock held (build_lock.py): stale staging folders of killed runs
     are removed here, and the folder is swapped in like site/ (pipeline.publish)."""
-    site = layout.root / "build" / "offline-site"
+    site = offline_site_folder(layout)
     for stale in sorted(site.parent.glob(f"{site.name}.tmp-*")):  # left by a killed bundle
         shutil.rmtree(stale, ignore_errors=True)
     staging = site.with_name(site.name + f".tmp-{os.getpid()}")
     try:
         run_mkdocs(layout, staging, layout.root / "mkdocs.offline.yml")
-        for_offline_bundle(staging)  # permanent fact links point at .html files here
-        check_offline_site(staging)
+        finish_offline_site(staging)
         publish(staging, site)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    return zip_bundle(site, version, dist), site
+
+
+def zip_bundle(site: Path, version: ContentVersion, dist: Path) -> Path:
+    """dist/<name>-offline-<date>.zip from the finished offline site."""
     dist.mkdir(parents=True, exist_ok=True)
     target = dist / f"{BUNDLE_NAME}-offline-{version.iso_date}.zip"
     try:
         write_zip(site, target, HOW_TO_OPEN.format(label=version.label))
     finally:
         target.with_name(target.name + ".tmp").unlink(missing_ok=True)  # after an error or a signal
-    return target, site
+    return target

@@ -66,13 +66,24 @@ def command_build(args, layout: Layout) -> int:
     from .pipeline import clear_leftovers
     from .processes import Interrupted
 
+    if args.zim and not args.bundle:
+        print("--zim needs --bundle (or use the bundle command).", file=sys.stderr)
+        return 2
     try:
         with build_lock(layout.root):  # another build of this checkout finishes first
             clear_leftovers(layout)  # e.g. put back a site/ that a killed build had moved aside
             knowledge = _check(layout, args.sources, args.skip_missing_texts)
             if knowledge is None:
                 return 1
-            build(layout, knowledge)
+            if args.bundle:
+                from .bundle import offline_build
+
+                build(layout, knowledge, offline_build(layout))
+            else:
+                build(layout, knowledge)
+            print(f"Built {layout.site} from {len(knowledge.facts)} facts.")
+            if args.bundle:  # with the lock still held, like the bundle command
+                return _write_bundle_files(args, layout)
     except BuildFailed as error:
         print(f"{error}\nThe previous site/ was left as it was.", file=sys.stderr)
         return 1
@@ -84,7 +95,31 @@ def command_build(args, layout: Layout) -> int:
         left = "site/ already holds the new build" if stop.published else "the previous site/ was left as it was"
         print(f"Build stopped by {stop.name}; {left}.", file=sys.stderr)
         return stop.exit_code
-    print(f"Built {layout.site} from {len(knowledge.facts)} facts.")
+    return 0
+
+
+def _write_bundle_files(args, layout: Layout) -> int:
+    """The zip (and ZIM) of the offline site that `build --bundle` has just published."""
+    from .bundle import offline_site_folder, zip_bundle
+    from .processes import Interrupted
+    from .version import content_version
+
+    version = content_version(layout.root)
+    try:
+        archive = zip_bundle(offline_site_folder(layout), version, layout.root / "dist")
+        print(f"Wrote {archive.relative_to(layout.root)} ({archive.stat().st_size / 1e6:.1f} MB); {version.label}.")
+        if args.zim:
+            from .zim import write_zim
+
+            zim = write_zim(offline_site_folder(layout), archive.with_suffix(".zim"), version)
+            print(f"Wrote {zim.relative_to(layout.root)} ({zim.stat().st_size / 1e6:.1f} MB).")
+    except OSError as error:
+        print(f"{_os_error(error, 'writing the bundle at', layout)}\nsite/ holds the new build.", file=sys.stderr)
+        return 1
+    except Interrupted as stop:
+        print(f"Bundle stopped by {stop.name}; site/ holds the new build; files being written were removed.",
+              file=sys.stderr)
+        return stop.exit_code
     return 0
 
 
@@ -297,8 +332,12 @@ def main(argv: list[str] | None = None) -> int:
                                   "(default HEAD; CI passes the pull request's base branch)")
         if name == "serve":
             sub.add_argument("--address", default="127.0.0.1:8000")
-        if name == "bundle":
-            sub.add_argument("--zim", action="store_true", help="also write a ZIM file for the Kiwix reader")
+        if name == "build":
+            sub.add_argument("--bundle", action="store_true",
+                             help="also build the offline zip into dist/, its MkDocs run beside the website's")
+        if name in ("build", "bundle"):
+            sub.add_argument("--zim", action="store_true", help="also write a ZIM file for the Kiwix reader"
+                             + (" (with --bundle)" if name == "build" else ""))
     commands.add_parser("schema", help="regenerate the JSON Schemas in schemas/ from the model")
     fetch = commands.add_parser("fetch-sources", help="download the source PDFs and extract their text into a folder")
     fetch.add_argument("folder", type=Path)

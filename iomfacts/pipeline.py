@@ -9,6 +9,7 @@ exactly as it was. Builds of one checkout take turns (build_lock.py).
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import errno
@@ -17,6 +18,8 @@ import platform
 import shutil
 import subprocess
 import sys
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -145,26 +148,61 @@ def os_error_message(error: OSError, doing: str, path: Path | None, root: Path) 
 
 
 def run_mkdocs(layout: Layout, output: Path, config: Path | None = None) -> None:
-    """The real `mkdocs build --strict`, into `output` (with mkdocs.yml unless told otherwise).
+    """The real `mkdocs build --strict`, into `output` (with mkdocs.yml unless told otherwise)."""
+    run_mkdocs_side_by_side(layout, [(output, config)])
 
-    MkDocs runs in its own process group and dies with us (see processes.py); if we are
-    interrupted, its whole group is stopped before the exception goes on."""
+
+def run_mkdocs_side_by_side(layout: Layout, builds: list[tuple[Path, Path | None]]) -> None:
+    """One `mkdocs build --strict` per (output, config), all at once: the website's and the
+    offline bundle's builds each take one core (MkDocs is single-threaded).
+
+    Each MkDocs runs in its own process group and dies with us (see processes.py); if we are
+    interrupted, or one of them cannot start, every group is stopped before the exception goes
+    on. A failure of any of them is a BuildFailed naming its configuration."""
     # Not --quiet: MkDocs only counts the warnings it prints, and --strict fails on that count.
-    config = config or layout.mkdocs_config
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict",
-               "--config-file", str(config), "--site-dir", str(output)]
-    with processes.child(command, cwd=layout.root, env=mkdocs_environment(layout), text=True,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+    configs = [config or layout.mkdocs_config for _, config in builds]
+    commands = [[sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(config),
+                 "--site-dir", str(output)] for (output, _), config in zip(builds, configs)]
+    with contextlib.ExitStack() as running:
+        # Forked from this (the main) thread, as processes.child requires.
+        started = [running.enter_context(processes.child(command, cwd=layout.root, env=mkdocs_environment(layout),
+                                                         text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE))
+                   for command in commands]
         pause_at("mkdocs")
-        stdout, stderr = process.communicate()
-    if process.returncode != 0:
-        lines = (stderr + stdout).splitlines()
-        if any("No space left on device" in line for line in lines):
-            raise BuildFailed(f"No space left on device while mkdocs wrote {_shown(output, layout.root)}; "
-                              "free some space and build again.")
-        reasons = [line for line in lines if line.startswith(("WARNING", "ERROR", "Aborted"))]
-        raise BuildFailed(f"mkdocs build --strict ({config.name}) failed:\n"
-                          + "\n".join(reasons or lines[-20:]))
+        outputs = _communicate_all(started)
+    for process, config, (output, _), (stdout, stderr) in zip(started, configs, builds, outputs):
+        if process.returncode != 0:
+            lines = (stderr + stdout).splitlines()
+            if any("No space left on device" in line for line in lines):
+                raise BuildFailed(f"No space left on device while mkdocs wrote {_shown(output, layout.root)}; "
+                                  "free some space and build again.")
+            reasons = [line for line in lines if line.startswith(("WARNING", "ERROR", "Aborted"))]
+            raise BuildFailed(f"mkdocs build --strict ({config.name}) failed:\n"
+                              + "\n".join(reasons or lines[-20:]))
+
+
+def _communicate_all(started: list[subprocess.Popen]) -> list[tuple[str, str]]:
+    """(stdout, stderr) of each process, read at once so that no pipe fills up. The first is
+    read in this thread, which is where a signal raises Interrupted; the others in helper
+    threads, which only read (processes.child stops every group if this thread is interrupted)."""
+    results: list[tuple[str, str] | BaseException | None] = [None] * len(started)
+
+    def read(index: int) -> None:
+        try:
+            results[index] = started[index].communicate()
+        except BaseException as error:  # pipes closed by a stop: the main thread reports it
+            results[index] = error
+
+    readers = [threading.Thread(target=read, args=(index,), daemon=True) for index in range(1, len(started))]
+    for reader in readers:
+        reader.start()
+    results[0] = started[0].communicate()
+    for reader in readers:
+        reader.join()
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return results  # type: ignore[return-value]
 
 
 # renameat2(2) where the C library lacks the wrapper (glibc < 2.28, some musl builds).
@@ -273,26 +311,51 @@ def write_docs(layout: Layout, files: dict[str, bytes], docs: Path | None = None
         raise BuildFailed(os_error_message(failure.error, "writing", failure.path, layout.root)) from failure
 
 
-def build(layout: Layout, knowledge: Knowledge) -> None:
+@dataclass(frozen=True)
+class OfflineBuild:
+    """The offline bundle's site, built beside the website by `build`: its MkDocs
+    configuration, the folder it is published to, and what is done to it before (bundle.py)."""
+    config: Path
+    site: Path
+    finish: Callable[[Path], None]
+
+
+def build(layout: Layout, knowledge: Knowledge, offline: OfflineBuild | None = None) -> None:
     """Write build/docs, build the site into site.tmp-<pid> and publish it over site/.
+
+    With `offline`, the offline bundle's docs tree is written too, its MkDocs build runs beside
+    the website's (one core each), and the offline site is finished and published first; site/
+    is replaced last, so a failure anywhere leaves it as it was.
 
     Raises BuildFailed (with a one-line reason for file-system errors such as a full disk);
     on any failure or interruption site/ is left exactly as it was."""
     from .build_lock import build_lock
 
     files = generate(layout, knowledge)
+    # The charts are rendered by now (memory cache): the second tree costs only its pages.
+    offline_files = generate(layout, knowledge, directory_urls=False) if offline else None
     with build_lock(layout.root):
         try:
             clear_leftovers(layout)
+            if offline:
+                for stale in sorted(offline.site.parent.glob(f"{offline.site.name}.tmp-*")):
+                    shutil.rmtree(stale, ignore_errors=True)  # left by a killed build or bundle
         except OSError as error:
             raise BuildFailed(os_error_message(error, "restoring", layout.site, layout.root)) from error
         write_docs(layout, files)
+        if offline_files is not None:
+            write_docs(layout, offline_files, layout.offline_docs)
         staging = layout.site.with_name(f"{layout.site.name}.tmp-{os.getpid()}")
+        offline_staging = offline.site.with_name(f"{offline.site.name}.tmp-{os.getpid()}") if offline else None
         try:
+            builds = [(staging, None)] + ([(offline_staging, offline.config)] if offline else [])
             try:
-                run_mkdocs(layout, staging)
+                run_mkdocs_side_by_side(layout, builds)
             except OSError as error:  # MkDocs could not even start (out of memory, processes...)
                 raise BuildFailed(os_error_message(error, "starting mkdocs for", staging, layout.root)) from error
+            if offline:
+                offline.finish(offline_staging)
+                publish(offline_staging, offline.site)
             pause_at("before-publish")
             published = False
             try:
@@ -306,3 +369,5 @@ def build(layout: Layout, knowledge: Knowledge) -> None:
                 raise
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+            if offline_staging is not None:
+                shutil.rmtree(offline_staging, ignore_errors=True)

@@ -35,15 +35,29 @@ def test_two_builds_of_the_same_content_are_byte_identical(site_copy, tmp_path, 
     assert "search/search_index.json" in first and "sitemap.xml" in first
 
 
-def test_two_bundles_of_the_same_content_are_byte_identical(site_copy, monkeypatch):
+def test_two_bundles_of_the_same_content_are_byte_identical_whichever_command_made_them(site_copy, monkeypatch):
+    """`bundle`, and `build --bundle` (the offline MkDocs run beside the website's), write the
+    same zip; `build --bundle` writes the same site/ as `build`."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     shutil.copy(REPO / "mkdocs.offline.yml", site_copy.root / "mkdocs.offline.yml")
     assert run_cli(site_copy.root, "bundle").returncode == 0
     [archive] = (site_copy.root / "dist").glob("*.zip")
     first = archive.read_bytes()
     assert archive.name == "iom-annual-reports-offline-2023-11-14.zip"
-    assert run_cli(site_copy.root, "bundle").returncode == 0
+    both = run_cli(site_copy.root, "build", "--bundle")
+    assert both.returncode == 0, both.stderr
+    assert both.stdout.splitlines()[1].startswith(f"Wrote dist/{archive.name} (")
     assert archive.read_bytes() == first
+    website = digest_tree(site_copy.site)
+    assert run_cli(site_copy.root, "build").returncode == 0
+    assert digest_tree(site_copy.site) == website
+
+
+def test_zim_without_bundle_is_refused_before_building(site_copy):
+    result = run_cli(site_copy.root, "build", "--zim")
+    assert result.returncode == 2
+    assert result.stderr == "--zim needs --bundle (or use the bundle command).\n"
+    assert not site_copy.site.exists()
 
 
 def linkcheck(url: str) -> subprocess.CompletedProcess:

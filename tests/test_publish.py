@@ -253,10 +253,11 @@ def on_post_page(output, page, config):
 """
 
 
-def slow_down_page_writing(root: Path) -> None:
+def slow_down_page_writing(root: Path, *configs: str) -> None:
     write(root / "slow_pages.py", SLOW_PAGES_HOOK)
-    config = root / "mkdocs.yml"
-    config.write_text(config.read_text() + "\nhooks:\n  - slow_pages.py\n")
+    for name in configs or ("mkdocs.yml",):
+        config = root / name
+        config.write_text(config.read_text() + "\nhooks:\n  - slow_pages.py\n")
 
 
 @linux_only
@@ -283,6 +284,38 @@ def test_a_build_killed_while_mkdocs_writes_pages_takes_mkdocs_with_it(checkout)
     assert result.returncode == 0, result.stderr
     assert_no_leftovers(root)
     assert digest_tree(root / "site") == new
+
+
+@linux_only
+@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM], ids=lambda s: s.name)
+def test_a_build_with_bundle_stopped_while_both_mkdocs_run_stops_both(checkout, signum):
+    """`build --bundle` runs the website's and the offline bundle's MkDocs side by side: a kill
+    of the parent alone, or a SIGTERM, stops both, leaves site/ and dist/ as they were, and the
+    next `build --bundle` clears what they left and publishes both."""
+    root, old, new = checkout
+    shutil.copy(REPO / "mkdocs.offline.yml", root / "mkdocs.offline.yml")
+    slow_down_page_writing(root, "mkdocs.yml", "mkdocs.offline.yml")
+    process = start(root, "build", "--bundle", pause="mkdocs", IOM_TEST_PAUSE_SECONDS="0", SLOW_PAGES="0.25")
+    wait_for_pause(process, "mkdocs")
+    assert processes_of(root / "site.tmp-"), "the website's MkDocs is running"
+    assert processes_of(root / "build" / "offline-site.tmp-"), "and the offline bundle's beside it"
+    if signum == signal.SIGKILL:
+        kill_and_reap(process)
+    else:
+        process.send_signal(signum)
+        _, stderr = process.communicate(timeout=30)
+        assert process.returncode == 128 + signum
+        assert stderr == "Build stopped by SIGTERM; the previous site/ was left as it was.\n"
+    assert wait_until(lambda: not processes_of(root), 5), "an MkDocs outlived its build"
+    assert digest_tree(root / "site") == old
+    assert not (root / "dist").exists() and not (root / "build" / "offline-site").exists()
+    result = subprocess.run([sys.executable, str(REPO / "build_site.py"), "--root", str(root), "build", "--bundle"],
+                            capture_output=True, text=True, cwd=root, env=environment())
+    assert result.returncode == 0, result.stderr
+    assert digest_tree(root / "site") == new
+    assert_no_leftovers(root)
+    assert not list((root / "build").glob("offline-site.tmp-*"))
+    assert len(list((root / "dist").glob("*.zip"))) == 1
 
 
 # -- SIGINT and SIGTERM ---------------------------------------------------------------------

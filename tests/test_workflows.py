@@ -32,9 +32,11 @@ def test_pull_requests_are_checked_tested_built_bundled_and_summarised():
     assert setup["cache"] == "pip" and setup["python-version"] == "3.11"
     order = ["python build_site.py check", "python build_site.py fetch-sources .source-texts",
              "python build_site.py check --sources .source-texts", "python -m pytest",
-             "python build_site.py build", "python build_site.py bundle", "python build_site.py diff"]
+             "python build_site.py build --bundle --zim", "python build_site.py diff"]
     positions = [next(i for i, run in enumerate(runs) if run.startswith(command)) for command in order]
     assert positions == sorted(positions), "steps run in this order"
+    assert not any(run.startswith("python build_site.py bundle") for run in runs), \
+        "the bundle's MkDocs runs beside the website's, in the build step"
     assert any('>> "$GITHUB_STEP_SUMMARY"' in run for run in runs)
     uploads = [w["path"] for _, uses, _, w in build if uses.startswith("actions/upload-artifact")]
     assert uploads == ["site", "dist"]
