@@ -106,13 +106,8 @@ def _write_bundle_files(args, layout: Layout) -> int:
 
     version = content_version(layout.root)
     try:
-        archive = zip_bundle(offline_site_folder(layout), version, layout.root / "dist")
-        print(f"Wrote {archive.relative_to(layout.root)} ({archive.stat().st_size / 1e6:.1f} MB); {version.label}.")
-        if args.zim:
-            from .zim import write_zim
-
-            zim = write_zim(offline_site_folder(layout), archive.with_suffix(".zim"), version)
-            print(f"Wrote {zim.relative_to(layout.root)} ({zim.stat().st_size / 1e6:.1f} MB).")
+        site = offline_site_folder(layout)
+        _wrote_bundle(layout, zip_bundle(site, version, layout.root / "dist"), site, version, args.zim)
     except OSError as error:
         print(f"{_os_error(error, 'writing the bundle at', layout)}\nsite/ holds the new build.", file=sys.stderr)
         return 1
@@ -121,6 +116,16 @@ def _write_bundle_files(args, layout: Layout) -> int:
               file=sys.stderr)
         return stop.exit_code
     return 0
+
+
+def _wrote_bundle(layout: Layout, archive: Path, site: Path, version, zim: bool) -> None:
+    """Say which zip was written; with `zim`, write the ZIM file beside it and say so too."""
+    print(f"Wrote {archive.relative_to(layout.root)} ({archive.stat().st_size / 1e6:.1f} MB); {version.label}.")
+    if zim:
+        from .zim import write_zim
+
+        written = write_zim(site, archive.with_suffix(".zim"), version)
+        print(f"Wrote {written.relative_to(layout.root)} ({written.stat().st_size / 1e6:.1f} MB).")
 
 
 def command_bundle(args, layout: Layout) -> int:
@@ -141,12 +146,7 @@ def command_bundle(args, layout: Layout) -> int:
             except BuildFailed as error:
                 print(f"{error}\nNo bundle was written.", file=sys.stderr)
                 return 1
-            print(f"Wrote {archive.relative_to(layout.root)} ({archive.stat().st_size / 1e6:.1f} MB); {version.label}.")
-            if args.zim:
-                from .zim import write_zim
-
-                zim = write_zim(site, archive.with_suffix(".zim"), version)
-                print(f"Wrote {zim.relative_to(layout.root)} ({zim.stat().st_size / 1e6:.1f} MB).")
+            _wrote_bundle(layout, archive, site, version, args.zim)
     except OSError as error:
         print(_os_error(error, "writing the bundle at", layout), file=sys.stderr)
         return 1

@@ -223,12 +223,8 @@ def test_placeholders_are_told_apart_from_prose():
 
 def test_a_word_broken_by_a_folded_line_is_refused_at_its_field(site_copy):
     # What an editor's wrapped '>-' block published as "gender- related" (found by an audit).
-    text = fact_file(pillar="o1-socioeconomic").replace(
-        "    statement: IOM carried out nearly 345,000 health assessments before departure.\n",
-        "    statement: >-\n      IOM carried out nearly 345,000 health assessments before departure, gender-\n"
-        "      related ones included.\n")
-    write(site_copy.content / "facts/2017/o1-socioeconomic.yml", text)
-    errors = check(site_copy.root).stderr.splitlines()
+    errors = _errors_with_statement(site_copy, ">-\n      IOM carried out nearly 345,000 health assessments "
+                                               "before departure, gender-\n      related ones included.")
     assert ("content/facts/2017/o1-socioeconomic.yml:6:16: 'statement' has a word broken by a folded line "
             "('gender- related') (join the word on one line (YAML joins a '>-' block's lines with a space))") in errors
 
