@@ -15,29 +15,26 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
+sys.path.insert(0, str(BENCH))
+
+from run import prepare, run_measured  # noqa: E402  (bench/run.py: synthetic checkouts, timed runs)
+
+TIMEOUT = 1800
 
 
 def timed(root: Path, environment: dict[str, str], *args: str) -> dict[str, float]:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    result = subprocess.run([sys.executable, str(REPO / "build_site.py"), "--root", str(root), *args],
-                            env=environment, capture_output=True, text=True)
-    wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if result.returncode != 0:
-        raise SystemExit(f"{' '.join(args)} failed:\n{result.stderr[-3000:]}")
-    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    return {"wall_s": round(wall, 1), "cpu_s": round(cpu, 1)}
+    run = run_measured([sys.executable, str(REPO / "build_site.py"), "--root", str(root), *args], root,
+                       TIMEOUT, environment)
+    if run["rc"] != 0:
+        raise SystemExit(f"{' '.join(args)} failed (timed out: {run['timed_out']}):\n{run['stderr'][-3000:]}")
+    return {"wall_s": round(run["wall_s"], 1), "cpu_s": round(run["cpu_s"], 1)}
 
 
 def checkout(work: Path, facts: int | None) -> Path:
@@ -48,10 +45,7 @@ def checkout(work: Path, facts: int | None) -> Path:
             shutil.copytree(REPO / name, root / name)
         shutil.copyfile(REPO / "mkdocs.yml", root / "mkdocs.yml")
     else:
-        sys.path.insert(0, str(BENCH))
-        from run import prepare  # synthetic content, templates and a mkdocs.yml with its nav
-
-        prepare(root, REPO, facts)
+        prepare(root, REPO, facts)  # synthetic content, templates and a mkdocs.yml with its nav
     shutil.copyfile(REPO / "mkdocs.offline.yml", root / "mkdocs.offline.yml")
     return root
 

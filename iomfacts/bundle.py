@@ -15,7 +15,8 @@ import zipfile
 from pathlib import Path
 
 from .permalinks import for_offline_bundle
-from .pipeline import BuildFailed, Layout, OfflineBuild, publish, run_mkdocs
+from .pipeline import (BuildFailed, Layout, OfflineBuild, publish, remove_staging_folders, run_mkdocs,
+                       staging_folder)
 from .version import ContentVersion
 
 BUNDLE_NAME = "iom-annual-reports"
@@ -124,9 +125,8 @@ def build_bundle(layout: Layout, version: ContentVersion, dist: Path) -> tuple[P
     Call it with the build lock held (build_lock.py): stale staging folders of killed runs
     are removed here, and the folder is swapped in like site/ (pipeline.publish)."""
     site = offline_site_folder(layout)
-    for stale in sorted(site.parent.glob(f"{site.name}.tmp-*")):  # left by a killed bundle
-        shutil.rmtree(stale, ignore_errors=True)
-    staging = site.with_name(site.name + f".tmp-{os.getpid()}")
+    remove_staging_folders(site)  # left by a killed bundle
+    staging = staging_folder(site)
     try:
         run_mkdocs(layout, staging, layout.root / "mkdocs.offline.yml")
         finish_offline_site(staging)

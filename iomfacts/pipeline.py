@@ -107,21 +107,27 @@ def generate(layout: Layout, knowledge: Knowledge, directory_urls: bool = True) 
 
     `directory_urls` is the setting of the MkDocs configuration that will build the tree
     (mkdocs.yml: on; mkdocs.offline.yml: off): the HTML fact cards link to final URLs."""
+    [files] = generate_trees(layout, knowledge, directory_urls)
+    return files
+
+
+def generate_trees(layout: Layout, knowledge: Knowledge, *directory_urls: bool) -> list[dict[str, bytes]]:
+    """One docs tree per `directory_urls` setting (generate). Only the pages depend on it: the
+    charts, data exports, chart specifications and assets are made once and shared."""
     from . import charts
 
     version = content_version(layout.root)
     charts.use_disk_cache(charts.cache_folder(layout.root))  # rendered SVGs, by spec hash
     planned = plan_pages(knowledge)
     charts.prerender(knowledge, planned, {page.path for page in planned})
-    files = render_pages(knowledge, planned, layout.templates, {"version": version},
-                         directory_urls=directory_urls)
-    files.update(export_files(knowledge, version.label))
-    files.update(charts.spec_files(knowledge, planned))  # data/charts/<id>.vl.json
+    shared = export_files(knowledge, version.label)
+    shared.update(charts.spec_files(knowledge, planned))  # data/charts/<id>.vl.json
     assets = layout.templates / "assets"
     for asset in sorted(assets.rglob("*")):
         if asset.is_file():
-            files[f"assets/{asset.relative_to(assets).as_posix()}"] = asset.read_bytes()
-    return files
+            shared[f"assets/{asset.relative_to(assets).as_posix()}"] = asset.read_bytes()
+    return [{**render_pages(knowledge, planned, layout.templates, {"version": version}, directory_urls=setting),
+             **shared} for setting in directory_urls]
 
 
 def mkdocs_environment(layout: Layout) -> dict[str, str]:
@@ -292,12 +298,23 @@ def publish(built: Path, site: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
+def staging_folder(site: Path) -> Path:
+    """Where this process builds what it will publish over `site`: <site>.tmp-<pid>."""
+    return site.with_name(f"{site.name}.tmp-{os.getpid()}")
+
+
+def remove_staging_folders(site: Path) -> None:
+    """The staging folders of `site` that killed runs left. Call with the build lock held, so no
+    other build is using them."""
+    for stale in sorted(site.parent.glob(f"{site.name}.tmp-*")):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
 def clear_leftovers(layout: Layout) -> None:
     """What killed builds left: a site moved aside (put back), staging folders (deleted).
     Call with the build lock held, so no other build is using them."""
     recover(layout.site)
-    for stale in sorted(layout.site.parent.glob(f"{layout.site.name}.tmp-*")):
-        shutil.rmtree(stale, ignore_errors=True)
+    remove_staging_folders(layout.site)
 
 
 def write_docs(layout: Layout, files: dict[str, bytes], docs: Path | None = None) -> None:
@@ -331,22 +348,22 @@ def build(layout: Layout, knowledge: Knowledge, offline: OfflineBuild | None = N
     on any failure or interruption site/ is left exactly as it was."""
     from .build_lock import build_lock
 
-    files = generate(layout, knowledge)
-    # The charts are rendered by now (memory cache): the second tree costs only its pages.
-    offline_files = generate(layout, knowledge, directory_urls=False) if offline else None
+    if offline:
+        files, offline_files = generate_trees(layout, knowledge, True, False)
+    else:
+        files, offline_files = generate(layout, knowledge), None
     with build_lock(layout.root):
         try:
             clear_leftovers(layout)
             if offline:
-                for stale in sorted(offline.site.parent.glob(f"{offline.site.name}.tmp-*")):
-                    shutil.rmtree(stale, ignore_errors=True)  # left by a killed build or bundle
+                remove_staging_folders(offline.site)  # left by a killed build or bundle
         except OSError as error:
             raise BuildFailed(os_error_message(error, "restoring", layout.site, layout.root)) from error
         write_docs(layout, files)
         if offline_files is not None:
             write_docs(layout, offline_files, layout.offline_docs)
-        staging = layout.site.with_name(f"{layout.site.name}.tmp-{os.getpid()}")
-        offline_staging = offline.site.with_name(f"{offline.site.name}.tmp-{os.getpid()}") if offline else None
+        staging = staging_folder(layout.site)
+        offline_staging = staging_folder(offline.site) if offline else None
         try:
             builds = [(staging, None)] + ([(offline_staging, offline.config)] if offline else [])
             try:

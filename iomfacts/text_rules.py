@@ -73,17 +73,25 @@ def text_fields(value, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
             yield from text_fields(item, path + (key,))
 
 
-def check_placeholders(located: Located, problems: Problems) -> None:
-    """Report every text field of a content file that holds an unfilled placeholder."""
+def _report_fields(located: Located, problems: Problems, find, message, fix: str, skip: str | None = None) -> None:
+    """Report, at its place, each text field of a content file (but fields named `skip`) in which
+    `find` finds something; `message(field name, found)` says what."""
     for path, text in text_fields(located.value):
-        found = find_placeholder(text)
+        if skip is not None and skip in path:
+            continue
+        found = find(text)
         if found:
-            typed, what = found
             line, column = located.mark(*path)
             field_name = next((part for part in reversed(path) if isinstance(part, str)), "text")
-            problems.add(located.path, line, column,
-                         f"'{field_name}' holds an unfilled placeholder ({what} '{typed}')",
-                         "write the value itself, as the source prints it; a placeholder would be published as typed")
+            problems.add(located.path, line, column, message(field_name, found), fix)
+
+
+def check_placeholders(located: Located, problems: Problems) -> None:
+    """Report every text field of a content file that holds an unfilled placeholder."""
+    _report_fields(
+        located, problems, find_placeholder,
+        lambda field_name, found: f"'{field_name}' holds an unfilled placeholder ({found[1]} '{found[0]}')",
+        "write the value itself, as the source prints it; a placeholder would be published as typed")
 
 
 # --- numbers in a statement ------------------------------------------------------------
@@ -281,16 +289,10 @@ def find_broken_word(text: str) -> str | None:
 
 def check_broken_words(located: Located, problems: Problems) -> None:
     """Report every text field (quotes apart) with a word split by a folded line."""
-    for path, text in text_fields(located.value):
-        if "quote" in path:
-            continue
-        broken = find_broken_word(text)
-        if broken:
-            line, column = located.mark(*path)
-            field_name = next((part for part in reversed(path) if isinstance(part, str)), "text")
-            problems.add(located.path, line, column,
-                         f"'{field_name}' has a word broken by a folded line ('{broken}')",
-                         "join the word on one line (YAML joins a '>-' block's lines with a space)")
+    _report_fields(
+        located, problems, find_broken_word,
+        lambda field_name, broken: f"'{field_name}' has a word broken by a folded line ('{broken}')",
+        "join the word on one line (YAML joins a '>-' block's lines with a space)", skip="quote")
 
 
 def check_file(located: Located, problems: Problems) -> None:

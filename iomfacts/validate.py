@@ -330,7 +330,6 @@ def validate(loaded: LoadedContent, problems: Problems, texts: SourceTexts | Non
     for located in loaded.funding_datasets:
         _check_funding_dataset(located, ref, texts, problems)
 
-
     records: list[FactRecord] = []
     for located in loaded.fact_files:
         _check_fact_file(located, pillars, problems)

@@ -98,8 +98,8 @@ def kill_and_reap(process: subprocess.Popen, signum: int = signal.SIGKILL) -> in
     return process.returncode
 
 
-def build(root: Path) -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, str(REPO / "build_site.py"), "--root", str(root), "build"],
+def build(root: Path, *args: str) -> subprocess.CompletedProcess:
+    result = subprocess.run([sys.executable, str(REPO / "build_site.py"), "--root", str(root), "build", *args],
                             capture_output=True, text=True, cwd=root, env=environment())
     assert "Traceback" not in result.stderr, result.stderr
     return result
@@ -309,8 +309,7 @@ def test_a_build_with_bundle_stopped_while_both_mkdocs_run_stops_both(checkout, 
     assert wait_until(lambda: not processes_of(root), 5), "an MkDocs outlived its build"
     assert digest_tree(root / "site") == old
     assert not (root / "dist").exists() and not (root / "build" / "offline-site").exists()
-    result = subprocess.run([sys.executable, str(REPO / "build_site.py"), "--root", str(root), "build", "--bundle"],
-                            capture_output=True, text=True, cwd=root, env=environment())
+    result = build(root, "--bundle")
     assert result.returncode == 0, result.stderr
     assert digest_tree(root / "site") == new
     assert_no_leftovers(root)
