@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import processes
+from . import processes, mkdocs_child
 
 from .exports import export_files
 from .knowledge import Knowledge
@@ -32,9 +32,11 @@ from .navigation import check_navigation
 from .pages import plan_pages
 from .pause_points import pause_at
 from .problems import Problems
-from .render import render_pages
+from .render import render_pages, template_cache_folder
 from .validate import read_source_texts, validate
 from .version import content_version, source_date_epoch
+
+PACKAGE_PARENT = Path(__file__).resolve().parent.parent  # where `iomfacts` is importable from
 
 
 @dataclass(frozen=True)
@@ -133,7 +135,11 @@ def generate_trees(layout: Layout, knowledge: Knowledge, *directory_urls: bool) 
 def mkdocs_environment(layout: Layout) -> dict[str, str]:
     """MkDocs dates the sitemap with SOURCE_DATE_EPOCH when set: use the commit's time, so two
     builds of the same commit are byte-identical."""
-    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1",
+                   # The child is `python -m iomfacts.mkdocs_child` (MkDocs' command line, keeping
+                   # the theme's compiled templates), run from the checkout: find this package.
+                   "PYTHONPATH": os.pathsep.join(filter(None, [str(PACKAGE_PARENT), os.environ.get("PYTHONPATH")])),
+                   mkdocs_child.CACHE_VARIABLE: str(template_cache_folder(layout.templates))}
     epoch = source_date_epoch(layout.root)
     if epoch:
         environment["SOURCE_DATE_EPOCH"] = epoch
@@ -167,7 +173,7 @@ def run_mkdocs_side_by_side(layout: Layout, builds: list[tuple[Path, Path | None
     on. A failure of any of them is a BuildFailed naming its configuration."""
     # Not --quiet: MkDocs only counts the warnings it prints, and --strict fails on that count.
     configs = [config or layout.mkdocs_config for _, config in builds]
-    commands = [[sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(config),
+    commands = [[sys.executable, "-m", "iomfacts.mkdocs_child", "build", "--strict", "--config-file", str(config),
                  "--site-dir", str(output)] for (output, _), config in zip(builds, configs)]
     with contextlib.ExitStack() as running:
         # Forked from this (the main) thread, as processes.child requires.

@@ -28,7 +28,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .mkdocs_child import keep_theme_templates
 from .pipeline import Layout
+from .render import template_cache_folder
 
 # Generated files that are not pages: a change to them needs no page reloaded.
 DATA_PREFIX = "data/"
@@ -112,6 +114,7 @@ class PreviewSite:
         from mkdocs.structure.nav import get_navigation
 
         os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+        keep_theme_templates(template_cache_folder(self.layout.templates))  # as the build's MkDocs child does
         config = load_config(config_file=str(self.config_file), site_dir=str(self.output))
         config.plugins.on_startup(command="build", dirty=False)
         config = config.plugins.on_config(config)
