@@ -178,6 +178,15 @@ def fact_line(record: FactRecord, links: CardLinks) -> str:
             f'{links.fact(record, short_citation(record))}</li>\n')
 
 
+def highlight_line(record: FactRecord) -> str:
+    """A fact in one list item of a country's "In brief": year, statement, figures, and a link
+    down the same page to the fact in full (its card there has the anchor)."""
+    fact = record.fact
+    figures = "".join(f' <span class="fact-figure">{_escape(format_figure(f))}</span>' for f in fact.figures)
+    return (f'<li class="fact-brief"><span class="brief-year">{record.year}</span> {_escape(fact.statement)}'
+            f'{figures} <a href="#{_escape(record.id)}">{_escape(short_citation(record))}</a></li>\n')
+
+
 def fact_card(record: FactRecord, links: CardLinks, is_home: bool, citation: str) -> Markup:
     """The card of one fact; `is_home` on its canonical (year-and-pillar) page, where it is
     indexed by search and carries its cite line; elsewhere it is a repeat, kept out of search."""

@@ -211,6 +211,12 @@ class PageHelpers:
             lines.append(line)
         return Markup('<ul class="fact-list">\n' + "".join(lines) + "</ul>") if lines else Markup("")
 
+    def highlight_list(self, records: list[FactRecord]) -> Markup:
+        """A country's "In brief" (fact_cards.highlight_line), out of search: each line repeats
+        a card of the same page. A raw HTML block: blank lines around it in the template."""
+        lines = "".join(fact_cards.highlight_line(record) for record in records)
+        return Markup(f'<ul class="fact-list in-brief" data-search-exclude="">\n{lines}</ul>') if lines else Markup("")
+
     def data_tables(self) -> list:
         """The tables of the data package, with their schemas (the Downloads page prints them)."""
         from .data_package import tables

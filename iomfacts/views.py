@@ -177,6 +177,7 @@ class CountryProfile:
     facts_by_year: list[YearOfFacts]
     alone: int  # facts about this country alone
     several: int  # facts that name it among several
+    highlights: list[FactRecord]  # "In brief": a few results about it alone, the latest years first
 
     @property
     def table_years(self) -> list[int]:
@@ -243,7 +244,29 @@ def country_profile(knowledge: Knowledge, code: str) -> CountryProfile:
     alone_count = sum(1 for record in records if record.fact.countries == [code])
     return CountryProfile(country, knowledge.regions[country.region], years, pillar_counts, key_figures,
                           _staff_years(knowledge, code), funding[0] if funding else None, facts_by_year,
-                          alone_count, len(records) - alone_count)
+                          alone_count, len(records) - alone_count, _highlights(facts_by_year))
+
+
+HIGHLIGHTS = 6  # lines in a country's "In brief": what fits on the first screen with the intro
+
+
+def _highlights(facts_by_year: list[YearOfFacts]) -> list[FactRecord]:
+    """What IOM did there, for the first screen of a country page: results (not plans or
+    background) about the country alone, taken a year at a time, the latest first, so that
+    every year gets one before any gets two; within a year those with figures first, then in
+    the order of the documents. Every one is shown in full further down the same page."""
+    by_year = []
+    for year_facts in reversed(facts_by_year):
+        results = [record for _, records in year_facts.about_country for record in records
+                   if record.fact.kind == "result"]
+        if results:
+            by_year.append(sorted(results, key=lambda record: not record.fact.figures))
+    taken = [0] * len(by_year)
+    while sum(taken) < HIGHLIGHTS and any(count < len(results) for count, results in zip(taken, by_year)):
+        for index, results in enumerate(by_year):
+            if taken[index] < len(results) and sum(taken) < HIGHLIGHTS:
+                taken[index] += 1
+    return [record for count, results in zip(taken, by_year) for record in results[:count]]
 
 
 # --- long pages ------------------------------------------------------------------------

@@ -10,17 +10,9 @@ from conftest import run_cli
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    import shutil
-
-    from conftest import FIXTURE, REPO
-
-    root = tmp_path_factory.mktemp("reader") / "repo"
-    shutil.copytree(FIXTURE, root)
-    shutil.copytree(REPO / "templates", root / "templates")
-    result = run_cli(root, "build")
-    assert result.returncode == 0, result.stderr
-    return root / "site"
+def site(built_fixture_site):
+    """The fixture site as `build_site.py build` leaves it: the run's shared build, only read."""
+    return built_fixture_site / "site"
 
 
 def page(site, path: str) -> str:

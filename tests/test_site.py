@@ -60,10 +60,21 @@ def test_a_country_page_shows_facts_about_it_alone_first_and_the_others_folded(b
     folded = page[page.index("<details"):page.index("</details>")]
     assert "Named in 1 fact about several countries in 2018" in text_of(folded)
     assert 'href="../../years/2018/p1-standards/#ar-2018-3-legislation-advice"' in folded
-    assert "What IOM reported, year by year" in page and 'id="glance"' in page
+    assert "Facts by theme and year" in page and 'id="glance"' in page
     niger = html(built, "countries/ner")
     assert "<details" not in niger, "Niger's fact is about Niger alone: shown in full"
     assert 'id="ar-2020-81-avr-migrants"' in niger and "1 about Niger alone" in text_of(niger)
+
+
+def test_a_country_page_opens_with_its_own_results_in_brief_linking_down_to_each_fact(built):
+    niger = html(built, "countries/ner")
+    start = niger.index('id="in-brief"')
+    brief = niger[start:niger.index("</ul>", start)]
+    assert '<li class="fact-brief"><span class="brief-year">2020</span> ' in brief
+    assert 'href="#ar-2020-81-avr-migrants"' in brief and 'id="ar-2020-81-avr-migrants"' not in brief
+    assert niger.index('id="ar-2020-81-avr-migrants"') > niger.index('id="glance"'), "the fact in full is below"
+    assert "data-search-exclude" in brief[:brief.index("<li")], "a repeat of the page's own cards"
+    assert 'id="in-brief"' not in html(built, "countries/ken"), "Kenya is only named among several countries"
 
 
 def test_2020_facts_appear_on_the_migof_pillar_they_are_mapped_to(built):

@@ -87,3 +87,36 @@ def test_no_measure_puts_a_plan_in_its_results_and_every_plan_is_listed(knowledg
         planned = {(r.id, f.value) for pairs in knowledge.metric_values(metric.id).values()
                    for r, f in pairs if r.fact.kind == "plan"}
         assert {(v.record.id, v.figure.value) for cell in view.plans for v in cell.plans} == planned, metric.id
+
+
+def test_in_brief_opens_each_country_with_its_own_results_latest_year_first(knowledge):
+    """The first screen of a country page: results about it alone (never a plan, background or a
+    fact about several countries), at most six, spread over its years with the latest first,
+    and within a year those with figures first."""
+    profiled = 0
+    for code in knowledge.countries:
+        profile = views.country_profile(knowledge, code)
+        results = [r for year in profile.facts_by_year for _, records in year.about_country for r in records
+                   if r.fact.kind == "result"]
+        brief = profile.highlights
+        assert len(brief) == min(len(results), views.HIGHLIGHTS), code
+        assert all(r.fact.countries == [code] and r.fact.kind == "result" for r in brief), code
+        years = [r.year for r in brief]
+        assert years == sorted(years, reverse=True), code
+        for year in set(years):
+            chosen = [r for r in brief if r.year == year]
+            left_out = [r for r in results if r.year == year and r not in chosen]
+            if any(not r.fact.figures for r in chosen):
+                assert all(not r.fact.figures for r in left_out), f"{code} {year}: a figure was left out for none"
+        if len({r.year for r in results}) > 1 and len(results) > views.HIGHLIGHTS:
+            assert len(set(years)) > 1, f"{code}: one year crowds out the others"
+        profiled += bool(brief)
+    assert profiled > 50
+
+
+def test_yemen_in_brief_starts_with_its_latest_results(knowledge):
+    profile = views.country_profile(knowledge, "YEM")
+    latest = max(r.year for year in profile.facts_by_year for _, records in year.about_country for r in records
+                 if r.fact.kind == "result")
+    assert profile.highlights[0].year == latest
+    assert len(profile.highlights) == views.HIGHLIGHTS
