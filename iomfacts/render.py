@@ -239,6 +239,13 @@ class PageHelpers:
     def parts(self, records: list[FactRecord]) -> list[views.PagePart]:
         return views.page_parts(self.k, records)
 
+    def pillar_measures(self, pillar_id: str) -> views.PillarMeasures:
+        return views.pillar_measures(self.k, pillar_id)
+
+    def by_requirement(self, rows: list, pillar_id: str) -> list:
+        """Funding rows, the largest requirement under the pillar first; rows without one last."""
+        return sorted(rows, key=lambda row: (row.cells[pillar_id] is None, -(row.cells[pillar_id] or 0)))
+
     def profile(self, code: str) -> views.CountryProfile:
         return views.country_profile(self.k, code)
 

@@ -136,6 +136,39 @@ def measures_with_values(knowledge: Knowledge) -> list[model.Metric]:
     return [metric for metric in knowledge.metrics.values() if knowledge.metric_values(metric.id)]
 
 
+# --- a pillar's measures ------------------------------------------------------------------
+
+@dataclass
+class PillarMeasures:
+    """The measures counted for IOM as a whole that a pillar's facts report: how much, and how
+    it changed. Only the values of this pillar's facts (a measure's page has all of them)."""
+    changing: list[tuple[model.Metric, dict[int, list[tuple[FactRecord, model.Figure]]]]]  # 2+ years
+    one_year: list[tuple[model.Metric, int]]  # a value in one year only
+    years: list[int]  # the columns of the `changing` table
+
+
+def pillar_measures(knowledge: Knowledge, pillar_id: str) -> PillarMeasures:
+    values: dict[str, dict[int, list[tuple[FactRecord, model.Figure]]]] = {}
+    for record in knowledge.facts_for_pillar(pillar_id):
+        for figure in record.fact.figures:
+            if figure.metric and knowledge.metrics[figure.metric].scope == "global":
+                values.setdefault(figure.metric, {}).setdefault(record.year, []).append((record, figure))
+    changing, one_year = [], []
+    for metric in knowledge.metrics.values():  # the order of metrics.yml, as on the comparison page
+        by_year = values.get(metric.id)
+        if not by_year:
+            continue
+        # A year counts when it has a result: plans are shown in the cells, but a plan beside a
+        # result is not a change over time.
+        result_years = {year for year, pairs in by_year.items() if any(r.fact.kind != "plan" for r, _ in pairs)}
+        if len(result_years) >= 2:
+            changing.append((metric, dict(sorted(by_year.items()))))
+        else:
+            one_year.append((metric, min(by_year)))
+    years = sorted({year for _, by_year in changing for year in by_year})
+    return PillarMeasures(changing, one_year, years)
+
+
 # --- country profile -------------------------------------------------------------------
 
 @dataclass

@@ -1,6 +1,7 @@
 """The content model's own promises: schemas in step, a complete crosswalk, the real content valid."""
 
 import json
+import re
 
 import pytest
 import yaml
@@ -100,3 +101,15 @@ def test_no_content_text_holds_an_unfilled_placeholder():
              for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
              if placeholder.search(line)]
     assert not found, "\n".join(found)
+
+
+def test_a_pillar_page_opens_with_its_key_figures_and_lists_what_it_asks_for_largest_first(built_real_site):
+    page = (built_real_site / "site" / "pillars" / "o2-crises" / "index.html").read_text(encoding="utf-8")
+    order = [page.index(f'id="{anchor}"') for anchor in ("key-figures", "funding", "facts-by-year", "y2017")]
+    assert order == sorted(order), "key figures, then the 2019 appeal, then the facts year by year"
+    key_figures = page[order[0]:order[1]]
+    assert "People reached by crisis-related programming" in key_figures and "over 28.9 million" in key_figures
+    funding = page[order[1]:order[2]]
+    table = funding[funding.index("<tbody>"):funding.index("</tbody>")]
+    amounts = [int(cell.replace(",", "")) for cell in re.findall(r"<td>([\d,]+)</td>", table)]
+    assert len(amounts) >= 9 and amounts == sorted(amounts, reverse=True), amounts

@@ -120,3 +120,24 @@ def test_yemen_in_brief_starts_with_its_latest_results(knowledge):
                  if r.fact.kind == "result")
     assert profile.highlights[0].year == latest
     assert len(profile.highlights) == views.HIGHLIGHTS
+
+
+def test_a_pillar_shows_how_its_measures_changed_from_its_own_facts(knowledge):
+    measures = views.pillar_measures(knowledge, "o2-crises")
+    changing = {metric.id: values for metric, values in measures.changing}
+    reach = changing["crisis-programming-reach"]
+    assert {year: [figure.value for _, figure in pairs] for year, pairs in reach.items()} == \
+        {2017: [28.9], 2018: [30]}  # millions, as printed
+    for pillar in knowledge.pillars:
+        measures = views.pillar_measures(knowledge, pillar)
+        mine = {record.id for record in knowledge.facts_for_pillar(pillar)}
+        for metric, values in measures.changing:
+            assert metric.scope == "global"
+            assert all(record.id in mine for pairs in values.values() for record, _ in pairs), (pillar, metric.id)
+            results = {year for year, pairs in values.items() if any(r.fact.kind != "plan" for r, _ in pairs)}
+            assert len(results) >= 2, (pillar, metric.id)
+            assert set(values) <= set(measures.years)
+        shown = {metric.id for metric, _ in measures.changing} | {metric.id for metric, _ in measures.one_year}
+        reported = {f.metric for record in knowledge.facts_for_pillar(pillar) for f in record.fact.figures
+                    if f.metric and knowledge.metrics[f.metric].scope == "global"}
+        assert shown == reported, f"{pillar}: every measure its facts report, once"
