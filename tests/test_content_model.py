@@ -113,3 +113,16 @@ def test_a_pillar_page_opens_with_its_key_figures_and_lists_what_it_asks_for_lar
     table = funding[funding.index("<tbody>"):funding.index("</tbody>")]
     amounts = [int(cell.replace(",", "")) for cell in re.findall(r"<td>([\d,]+)</td>", table)]
     assert len(amounts) >= 9 and amounts == sorted(amounts, reverse=True), amounts
+
+
+def test_a_year_page_opens_with_its_key_figures_beside_the_year_before(built_real_site):
+    page = (built_real_site / "site" / "years" / "2018" / "index.html").read_text(encoding="utf-8")
+    key_figures, by_pillar = page.index('id="key-figures"'), page.index('id="by-pillar"')
+    assert key_figures < by_pillar, "what IOM reported first, how the facts are filed after"
+    table = page[key_figures:by_pillar]
+    assert re.search(r"<th>Figure</th>\s*<th>2018</th>\s*<th>2017</th>", table), table[:600]
+    staff = table[table.index(">IOM staff<"):]
+    staff = staff[:staff.index("</tr>")]
+    assert staff.index("12,673 staff") < staff.index("10,978 staff"), "2018, then 2017"
+    first = (built_real_site / "site" / "years" / "2013" / "index.html").read_text(encoding="utf-8")
+    assert "<th>2012</th>" not in first, "no column for a year no document gives"
