@@ -18,6 +18,7 @@ and the command line's `build` runs again:
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import html
 import io
@@ -32,7 +33,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
-from hostile import live_markup
+from hostile import live_markup as find_live_markup
 from iomfacts.pipeline import Layout, check
 from iomfacts.problems import Problems
 from iomfacts.strict_yaml import read_yaml
@@ -118,6 +119,13 @@ def site_hash(site: Path) -> str:
 
 def pages(site: Path) -> dict[str, str]:
     return {file.relative_to(site).as_posix(): file.read_text(encoding="utf-8") for file in sorted(site.rglob("*.html"))}
+
+
+@functools.lru_cache(maxsize=None)
+def live_markup(page: str) -> tuple[str, ...]:
+    """hostile.live_markup of a whole page, parsed once per distinct page in this process: the
+    baseline's pages, and a case's pages its file did not change, are the same text every time."""
+    return tuple(find_live_markup(page))
 
 
 def visible_text(page: str) -> str:
