@@ -53,7 +53,7 @@ def affected_pages(old: Knowledge, new: Knowledge) -> set[str] | None:
     for knowledge in (old, new):
         for fact_id in changed_ids:
             for other in knowledge.differs.get(fact_id, []):  # they show this fact's figures
-                touched |= pages_of(knowledge.by_id[other])
+                touched |= pages_of(knowledge.by_id[other], knowledge.years)
             if fact_id in knowledge.differs:  # the table of disagreements shows it too
                 touched.add(DIFFERENCES_PATH)
     return touched

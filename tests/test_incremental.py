@@ -100,6 +100,35 @@ def test_a_rewording_skips_the_pages_of_counts_and_headline_figures(site_copy):
     assert {"index.md", "compare/index.md"} <= affected_pages(reworded, refigured), "a figure shows there"
 
 
+def test_a_figure_edit_reaches_the_next_years_key_figures_which_show_it_beside_their_own(site_copy):
+    """2018's summary shows each measure's 2017 values beside its 2018 ones: a 2017 figure edit
+    rewrites it, as a full build would."""
+    facts = site_copy.content / "facts/2018/p1-standards.yml"
+    facts.write_text(facts.read_text() + """  - id: ar-2018-9-health-assessments
+    kind: result
+    statement: IOM carried out 376,800 health assessments before departure in 2018.
+    countries: []
+    figures:
+      - value: 376800
+        unit: assessments
+        metric: health-assessments
+    source:
+      document: ar-2018
+      paragraph: 9
+    quote: "IOM conducted 376,800 health assessments"
+""")
+    before, problems = check(site_copy)
+    assert not problems, [str(problem) for problem in problems]
+    write_tree(site_copy.docs, generate(site_copy, before))
+    assert "nearly 345,000" in (site_copy.docs / "years/2018.md").read_text(), "2017 beside 2018"
+    edit(site_copy, "        qualifier: nearly\n", "        qualifier: about\n", O3)
+    after, _ = check(site_copy)
+    assert "years/2018.md" in regenerate(site_copy, before, after, templates_changed=False)
+    incremental = tree(site_copy)
+    write_tree(site_copy.docs, generate(site_copy, after))
+    assert tree(site_copy) == incremental
+
+
 P1 = "facts/2018/p1-standards.yml"
 O3 = "facts/2017/o3-safe-migration.yml"
 
