@@ -82,7 +82,7 @@ def year_anchor(year: int) -> str:
 # Anchors the templates write on pages that also carry fact anchors (a fact's id is its anchor).
 FIXED_ANCHORS = frozenset({"staff", "funding", "countries", "missing", "between", "within", "glance",
                            "key-figures", "facts", "by-country", "by-year", "about-this-data", "plans",
-                           "lost-figures", "not-covered"})
+                           "lost-figures", "not-covered", "in-brief", "facts-by-year"})
 YEAR_ANCHOR = re.compile(r"y[0-9]{4}")
 
 
