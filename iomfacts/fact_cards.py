@@ -187,6 +187,16 @@ def highlight_line(record: FactRecord) -> str:
             f'{figures} <a href="#{_escape(record.id)}">{_escape(short_citation(record))}</a></li>\n')
 
 
+def region_highlight_line(record: FactRecord, links: CardLinks) -> str:
+    """A line of a region's "In brief": year, the country, statement, figures, and a link to the
+    fact in full on its year-and-pillar page."""
+    fact = record.fact
+    [code] = fact.countries
+    figures = "".join(f' <span class="fact-figure">{_escape(format_figure(f))}</span>' for f in fact.figures)
+    return (f'<li class="fact-brief"><span class="brief-year">{record.year}</span> {links.country(code)}: '
+            f'{_escape(fact.statement)}{figures} {links.fact(record, short_citation(record))}</li>\n')
+
+
 def fact_card(record: FactRecord, links: CardLinks, is_home: bool, citation: str) -> Markup:
     """The card of one fact; `is_home` on its canonical (year-and-pillar) page, where it is
     indexed by search and carries its cite line; elsewhere it is a repeat, kept out of search."""

@@ -53,6 +53,10 @@ def country_path(code: str) -> str:
     return f"countries/{code.lower()}.md"
 
 
+def region_path(region_id: str) -> str:
+    return f"regions/{region_id}.md"
+
+
 def source_path(source_id: str) -> str:
     return f"sources/{source_id}.md"
 
@@ -157,6 +161,10 @@ def plan_pages(knowledge: Knowledge) -> list[Page]:
     for country in knowledge.countries_with_pages:
         pages.append(Page(country_path(country.code), "country.md.j2", country.name, {"country": country},
                           in_nav=False))
+    for region_id, countries in knowledge.countries_by_region().items():
+        if any(knowledge.facts_for_country(country.code) for country in countries):
+            region = knowledge.regions[region_id]
+            pages.append(Page(region_path(region_id), "region.md.j2", region.name, {"region": region}, in_nav=False))
     for source in knowledge.sources.values():
         pages.append(Page(source_path(source.id), "source.md.j2", source.title, {"source": source}))
     return pages

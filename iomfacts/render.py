@@ -217,6 +217,23 @@ class PageHelpers:
         lines = "".join(fact_cards.highlight_line(record) for record in records)
         return Markup(f'<ul class="fact-list in-brief" data-search-exclude="">\n{lines}</ul>') if lines else Markup("")
 
+    def region_highlight_list(self, records: list[FactRecord]) -> Markup:
+        """A region's "In brief" (fact_cards.region_highlight_line), out of search like the
+        country pages' (each fact is found on its own page)."""
+        links = self._links()
+        lines = "".join(fact_cards.region_highlight_line(record, links) for record in records)
+        return Markup(f'<ul class="fact-list in-brief" data-search-exclude="">\n{lines}</ul>') if lines else Markup("")
+
+    def region(self, region_id: str) -> views.RegionProfile:
+        return views.region_profile(self.k, region_id)
+
+    def region_link(self, region_id: str) -> Markup:
+        """The region's page, or its section of the countries index when it has none."""
+        name = self.k.regions[region_id].name
+        if paths.region_path(region_id) in self.page_paths:
+            return self.link(name, paths.region_path(region_id))
+        return self.link(name, "countries/index.md", region_id)
+
     def data_tables(self) -> list:
         """The tables of the data package, with their schemas (the Downloads page prints them)."""
         from .data_package import tables

@@ -283,7 +283,7 @@ def country_profile(knowledge: Knowledge, code: str) -> CountryProfile:
 HIGHLIGHTS = 6  # lines in a country's "In brief": what fits on the first screen with the intro
 
 
-def _highlights(facts_by_year: list[YearOfFacts]) -> list[FactRecord]:
+def _highlights(facts_by_year: list[YearOfFacts], limit: int = HIGHLIGHTS) -> list[FactRecord]:
     """What IOM did there, for the first screen of a country page: results (not plans or
     background) about the country alone, taken a year at a time, the latest first, so that
     every year gets one before any gets two; within a year those with figures first, then in
@@ -295,11 +295,44 @@ def _highlights(facts_by_year: list[YearOfFacts]) -> list[FactRecord]:
         if results:
             by_year.append(sorted(results, key=lambda record: not record.fact.figures))
     taken = [0] * len(by_year)
-    while sum(taken) < HIGHLIGHTS and any(count < len(results) for count, results in zip(taken, by_year)):
+    while sum(taken) < limit and any(count < len(results) for count, results in zip(taken, by_year)):
         for index, results in enumerate(by_year):
-            if taken[index] < len(results) and sum(taken) < HIGHLIGHTS:
+            if taken[index] < len(results) and sum(taken) < limit:
                 taken[index] += 1
     return [record for count, results in zip(taken, by_year) for record in results[:count]]
+
+
+# --- region profile --------------------------------------------------------------------
+
+@dataclass
+class RegionProfile:
+    region: model.Region
+    countries: list[tuple[model.Country, int]]  # its countries with facts, most facts first
+    records: list[FactRecord]  # facts naming at least one of its countries, each once, in reading order
+    by_year: dict[int, int]  # those facts per year
+    highlights: list[FactRecord]  # "In brief": results about one of its countries alone
+    funding: list[tuple[model.FundingDataset, model.SummaryRow]]  # the appeals' rows for the region
+
+
+REGION_HIGHLIGHTS = 8
+
+
+def region_profile(knowledge: Knowledge, region_id: str) -> RegionProfile:
+    members = [country for country in knowledge.countries_by_region()[region_id]
+               if knowledge.facts_for_country(country.code)]
+    counted = sorted(((country, len(knowledge.facts_for_country(country.code))) for country in members),
+                     key=lambda item: (-item[1], item[0].name))
+    codes = {country.code for country in members}
+    records = [record for record in knowledge.facts if codes & set(record.fact.countries)]
+    by_year: dict[int, int] = {}
+    for record in records:
+        by_year[record.year] = by_year.get(record.year, 0) + 1
+    own = [YearOfFacts(year, [(None, [r for r in records if r.year == year and len(r.fact.countries) == 1])], [])
+           for year in sorted(by_year)]
+    funding = [(dataset, row) for dataset in knowledge.funding_datasets for row in dataset.summary
+               if row.region == region_id]
+    return RegionProfile(knowledge.regions[region_id], counted, records, dict(sorted(by_year.items())),
+                         _highlights(own, REGION_HIGHLIGHTS), funding)
 
 
 # --- long pages ------------------------------------------------------------------------

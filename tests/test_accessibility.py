@@ -33,7 +33,7 @@ pytestmark = [
 
 PAGES = [
     "/", "/years/", "/years/2018/", "/years/2018/o2-crises/", "/pillars/", "/pillars/o2-crises/",
-    "/countries/", "/countries/yem/", "/compare/", "/compare/staff/", "/compare/funding/",
+    "/countries/", "/countries/yem/", "/regions/west-central-africa/", "/compare/", "/compare/staff/", "/compare/funding/",
     "/compare/differences/", "/sources/", "/sources/ar-2018/", "/glossary/", "/downloads/",
 ]
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]

@@ -77,6 +77,22 @@ def test_a_country_page_opens_with_its_own_results_in_brief_linking_down_to_each
     assert 'id="in-brief"' not in html(built, "countries/ken"), "Kenya is only named among several countries"
 
 
+def test_a_region_page_gathers_its_countries_and_opens_with_their_own_results(built):
+    region = html(built, "regions/west-central-africa")
+    assert "<h1" in region and "West and Central Africa" in text_of(region[:region.index("</h1>")])
+    start = region.index('id="in-brief"')
+    brief = region[start:region.index("</ul>", start)]
+    assert '<span class="brief-year">2020</span> <a href="../../countries/ner/">Niger</a>: ' in brief
+    assert 'href="../../years/2020/ar2020-mobility/#ar-2020-81-avr-migrants"' in brief, "to the fact in full"
+    countries = region[region.index('id="countries"'):region.index('id="by-year"')]
+    assert 'href="../../countries/ner/"' in countries and "Kenya" not in countries
+    assert 'href="../../regions/west-central-africa/"' in html(built, "countries/ner"), "the country's region"
+    assert 'href="../regions/west-central-africa/"' in html(built, "countries")
+    east = html(built, "regions/east-horn-africa")
+    assert 'id="in-brief"' not in east, "Kenya is only named among several countries"
+    assert "named in 1 fact" in text_of(east)
+
+
 def test_2020_facts_appear_on_the_migof_pillar_they_are_mapped_to(built):
     page = html(built, "pillars/o3-safe-migration")
     assert 'id="ar-2020-81-avr-migrants"' in page

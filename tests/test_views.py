@@ -141,3 +141,25 @@ def test_a_pillar_shows_how_its_measures_changed_from_its_own_facts(knowledge):
         reported = {f.metric for record in knowledge.facts_for_pillar(pillar) for f in record.fact.figures
                     if f.metric and knowledge.metrics[f.metric].scope == "global"}
         assert shown == reported, f"{pillar}: every measure its facts report, once"
+
+
+def test_a_region_profile_gathers_the_facts_of_its_countries(knowledge):
+    regions = knowledge.countries_by_region()
+    for region_id, members in regions.items():
+        codes = {country.code for country in members}
+        profile = views.region_profile(knowledge, region_id)
+        counts = [n for _, n in profile.countries]
+        assert counts == sorted(counts, reverse=True) and all(n > 0 for n in counts), region_id
+        assert {country.code for country, _ in profile.countries} == {c for c in codes if knowledge.facts_for_country(c)}
+        assert all(codes & set(record.fact.countries) for record in profile.records), region_id
+        assert len({record.id for record in profile.records}) == len(profile.records) == sum(profile.by_year.values())
+        for record in profile.highlights:
+            assert record.fact.kind == "result" and len(record.fact.countries) == 1
+            assert record.fact.countries[0] in codes, region_id
+        years = [record.year for record in profile.highlights]
+        assert years == sorted(years, reverse=True) and len(profile.highlights) <= views.REGION_HIGHLIGHTS
+        assert all(row.region == region_id for _, row in profile.funding)
+    west = views.region_profile(knowledge, "west-central-africa")
+    assert len(west.highlights) == views.REGION_HIGHLIGHTS and len({r.year for r in west.highlights}) >= 3
+    [(dataset, row)] = west.funding
+    assert dataset.year == 2019 and row.total == 433_861_000
