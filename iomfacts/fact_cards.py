@@ -164,13 +164,18 @@ def short_citation(record: FactRecord) -> str:
     return f"{source.document.upper()} {where}".strip()
 
 
+def _figures_inline(fact) -> str:
+    """The figures after a one-line statement, each in bold."""
+    return "".join(f' <span class="fact-figure">{_escape(format_figure(f))}</span>' for f in fact.figures)
+
+
 def fact_line(record: FactRecord, links: CardLinks) -> str:
     """A fact in one list item (pillar, source, measure pages, and a country's facts about
     several countries): kind, statement, figures, a mark if figures differ, and a link to the
     fact in full. Its id is the anchor the cards' "all years" links point at."""
     fact = record.fact
     kind = _escape(fact.kind)
-    figures = "".join(f' <span class="fact-figure">{_escape(format_figure(f))}</span>' for f in fact.figures)
+    figures = _figures_inline(fact)
     mark = differs_mark(links.k, record)
     marked = f' <span class="differs-mark">{mark}</span>' if mark else ""
     return (f'<li class="fact-brief" id="{_escape(record.id)}"><span class="fact-kind fact-kind-{kind}">'
@@ -182,7 +187,7 @@ def highlight_line(record: FactRecord) -> str:
     """A fact in one list item of a country's "In brief": year, statement, figures, and a link
     down the same page to the fact in full (its card there has the anchor)."""
     fact = record.fact
-    figures = "".join(f' <span class="fact-figure">{_escape(format_figure(f))}</span>' for f in fact.figures)
+    figures = _figures_inline(fact)
     return (f'<li class="fact-brief"><span class="brief-year">{record.year}</span> {_escape(fact.statement)}'
             f'{figures} <a href="#{_escape(record.id)}">{_escape(short_citation(record))}</a></li>\n')
 
@@ -192,7 +197,7 @@ def region_highlight_line(record: FactRecord, links: CardLinks) -> str:
     fact in full on its year-and-pillar page."""
     fact = record.fact
     [code] = fact.countries
-    figures = "".join(f' <span class="fact-figure">{_escape(format_figure(f))}</span>' for f in fact.figures)
+    figures = _figures_inline(fact)
     return (f'<li class="fact-brief"><span class="brief-year">{record.year}</span> {links.country(code)}: '
             f'{_escape(fact.statement)}{figures} {links.fact(record, short_citation(record))}</li>\n')
 
