@@ -281,19 +281,28 @@ def country_profile(knowledge: Knowledge, code: str) -> CountryProfile:
 
 
 HIGHLIGHTS = 6  # lines in a country's "In brief": what fits on the first screen with the intro
+ASIDES = ("caption", "story", "testimonial")  # sections of a document that illustrate rather than report
+
+
+def is_aside(record: FactRecord) -> bool:
+    """A fact from a photo caption, a story box or a testimonial: true, but an anecdote, so a
+    reader's first screen shows the report's own account first."""
+    section = (record.fact.source.section or "").lower()
+    return any(word in section for word in ASIDES)
 
 
 def _highlights(facts_by_year: list[YearOfFacts], limit: int = HIGHLIGHTS) -> list[FactRecord]:
     """What IOM did there, for the first screen of a country page: results (not plans or
     background) about the country alone, taken a year at a time, the latest first, so that
-    every year gets one before any gets two; within a year those with figures first, then in
-    the order of the documents. Every one is shown in full further down the same page."""
+    every year gets one before any gets two; within a year the report's own account before
+    photo captions, stories and testimonials, those with figures first, then in the order of
+    the documents. Every one is shown in full further down the same page."""
     by_year = []
     for year_facts in reversed(facts_by_year):
         results = [record for _, records in year_facts.about_country for record in records
                    if record.fact.kind == "result"]
         if results:
-            by_year.append(sorted(results, key=lambda record: not record.fact.figures))
+            by_year.append(sorted(results, key=lambda record: (is_aside(record), not record.fact.figures)))
     taken = [0] * len(by_year)
     while sum(taken) < limit and any(count < len(results) for count, results in zip(taken, by_year)):
         for index, results in enumerate(by_year):

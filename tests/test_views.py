@@ -106,8 +106,11 @@ def test_in_brief_opens_each_country_with_its_own_results_latest_year_first(know
         for year in set(years):
             chosen = [r for r in brief if r.year == year]
             left_out = [r for r in results if r.year == year and r not in chosen]
-            if any(not r.fact.figures for r in chosen):
-                assert all(not r.fact.figures for r in left_out), f"{code} {year}: a figure was left out for none"
+            if any(views.is_aside(r) for r in chosen):
+                assert all(views.is_aside(r) for r in left_out), f"{code} {year}: a caption before the report's text"
+            if any(not r.fact.figures and not views.is_aside(r) for r in chosen):
+                assert all(not r.fact.figures or views.is_aside(r) for r in left_out), \
+                    f"{code} {year}: a figure was left out for none"
         if len({r.year for r in results}) > 1 and len(results) > views.HIGHLIGHTS:
             assert len(set(years)) > 1, f"{code}: one year crowds out the others"
         profiled += bool(brief)
@@ -120,6 +123,15 @@ def test_yemen_in_brief_starts_with_its_latest_results(knowledge):
                  if r.fact.kind == "result")
     assert profile.highlights[0].year == latest
     assert len(profile.highlights) == views.HIGHLIGHTS
+
+
+def test_photo_captions_and_stories_come_last_in_brief(knowledge):
+    """Bangladesh's 2018 results include a story box (Aisha) and a photo caption: the report's
+    own account of that year comes first."""
+    brief = [r for r in views.country_profile(knowledge, "BGD").highlights if r.year == 2018]
+    asides = [views.is_aside(r) for r in brief]
+    assert asides == sorted(asides), [(r.id, r.fact.source.section) for r in brief]
+    assert not asides[0]
 
 
 def test_a_pillar_shows_how_its_measures_changed_from_its_own_facts(knowledge):
