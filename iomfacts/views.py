@@ -7,6 +7,7 @@ two figures, which facts are about a country alone) is made here, where tests ca
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import model
@@ -143,8 +144,18 @@ class PillarMeasures:
     """The measures counted for IOM as a whole that a pillar's facts report: how much, and how
     it changed. Only the values of this pillar's facts (a measure's page has all of them)."""
     changing: list[tuple[model.Metric, dict[int, list[tuple[FactRecord, model.Figure]]]]]  # 2+ years
-    one_year: list[tuple[model.Metric, int]]  # a value in one year only
-    years: list[int]  # the columns of the `changing` table
+    single: list[tuple[model.Metric, dict[int, list[tuple[FactRecord, model.Figure]]]]]  # results in one year
+    years: list[int]  # the years of the `changing` rows
+
+    @property
+    def one_year(self) -> list[tuple[model.Metric, int]]:
+        """The measures given for one year so far, with that year."""
+        return [(metric, min(values)) for metric, values in self.single]
+
+    @property
+    def all_years(self) -> list[int]:
+        """The columns of a table of every row, `changing` and `single`."""
+        return sorted({year for _, values in self.changing + self.single for year in values})
 
 
 def pillar_measures(knowledge: Knowledge, pillar_id: str) -> PillarMeasures:
@@ -153,7 +164,7 @@ def pillar_measures(knowledge: Knowledge, pillar_id: str) -> PillarMeasures:
         for figure in record.fact.figures:
             if figure.metric and knowledge.metrics[figure.metric].scope == "global":
                 values.setdefault(figure.metric, {}).setdefault(record.year, []).append((record, figure))
-    changing, one_year = [], []
+    changing, single = [], []
     for metric in knowledge.metrics.values():  # the order of metrics.yml, as on the comparison page
         by_year = values.get(metric.id)
         if not by_year:
@@ -164,9 +175,9 @@ def pillar_measures(knowledge: Knowledge, pillar_id: str) -> PillarMeasures:
         if len(result_years) >= 2:
             changing.append((metric, dict(sorted(by_year.items()))))
         else:
-            one_year.append((metric, min(by_year)))
+            single.append((metric, dict(sorted(by_year.items()))))
     years = sorted({year for _, by_year in changing for year in by_year})
-    return PillarMeasures(changing, one_year, years)
+    return PillarMeasures(changing, single, years)
 
 
 # --- country profile -------------------------------------------------------------------
@@ -291,24 +302,33 @@ def is_aside(record: FactRecord) -> bool:
     return any(word in section for word in ASIDES)
 
 
-def _highlights(facts_by_year: list[YearOfFacts], limit: int = HIGHLIGHTS) -> list[FactRecord]:
-    """What IOM did there, for the first screen of a country page: results (not plans or
-    background) about the country alone, taken a year at a time, the latest first, so that
-    every year gets one before any gets two; within a year the report's own account before
+def _highlights(facts_by_year: list[YearOfFacts], limit: int = HIGHLIGHTS,
+                one_per: Callable[[FactRecord], str] | None = None) -> list[FactRecord]:
+    """What IOM did there, for the first screen of a country (or region) page: results (not
+    plans or background) about one country alone, taken a year at a time, the latest first, so
+    that every year gets one before any gets two; within a year the report's own account before
     photo captions, stories and testimonials, those with figures first, then in the order of
-    the documents. Every one is shown in full further down the same page."""
-    by_year = []
+    the documents. `one_per` (a region's country) lets no key appear twice. Every one is shown
+    in full elsewhere (on the same country page, or on its year-and-pillar page)."""
+    queues = []
     for year_facts in reversed(facts_by_year):
         results = [record for _, records in year_facts.about_country for record in records
                    if record.fact.kind == "result"]
         if results:
-            by_year.append(sorted(results, key=lambda record: (is_aside(record), not record.fact.figures)))
-    taken = [0] * len(by_year)
-    while sum(taken) < limit and any(count < len(results) for count, results in zip(taken, by_year)):
-        for index, results in enumerate(by_year):
-            if taken[index] < len(results) and sum(taken) < limit:
-                taken[index] += 1
-    return [record for count, results in zip(taken, by_year) for record in results[:count]]
+            queues.append(sorted(results, key=lambda record: (is_aside(record), not record.fact.figures)))
+    rank = {id(record): (number, position) for number, queue in enumerate(queues)
+            for position, record in enumerate(queue)}
+    chosen, used = [], set()
+    while len(chosen) < limit and any(queues):
+        for queue in queues:
+            while queue and len(chosen) < limit:
+                record = queue.pop(0)
+                key = one_per(record) if one_per else None
+                if key is None or key not in used:
+                    used.add(key)
+                    chosen.append(record)
+                    break
+    return sorted(chosen, key=lambda record: rank[id(record)])
 
 
 # --- region profile --------------------------------------------------------------------
@@ -341,7 +361,8 @@ def region_profile(knowledge: Knowledge, region_id: str) -> RegionProfile:
     funding = [(dataset, row) for dataset in knowledge.funding_datasets for row in dataset.summary
                if row.region == region_id]
     return RegionProfile(knowledge.regions[region_id], counted, records, dict(sorted(by_year.items())),
-                         _highlights(own, REGION_HIGHLIGHTS), funding)
+                         _highlights(own, REGION_HIGHLIGHTS, one_per=lambda record: record.fact.countries[0]),
+                         funding)
 
 
 # --- long pages ------------------------------------------------------------------------

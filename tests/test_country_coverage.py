@@ -41,6 +41,8 @@ NAMED_ONLY_AS = {
     ("ar-2017", "PAN"): "venue of the RIAM meeting (para. 75); seat of global NFI stocks (para. 239)",
     ("ar-2017", "MDG"): "the Country Office in Madagascar, one of three IOM offices whose own greenhouse gas "
                         "emissions were inventoried (para. 47)",
+    ("ar-2017", "CHE"): "only within 'the European Economic Area and Switzerland', the host region of "
+                        "most assisted voluntary returns (para. 207)",
     ("ar-2017", "QAT"): "the Qatar Red Crescent, IOM's partner in Iraq (para. 186)",
     ("ar-2017", "SWE"): "venue of a European Social Network seminar in Stockholm (para. 151)",
     ("dg-108", "PAN"): "the Panama Administrative Centre (paras 37, 69)",

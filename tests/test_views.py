@@ -170,6 +170,8 @@ def test_a_region_profile_gathers_the_facts_of_its_countries(knowledge):
             assert record.fact.countries[0] in codes, region_id
         years = [record.year for record in profile.highlights]
         assert years == sorted(years, reverse=True) and len(profile.highlights) <= views.REGION_HIGHLIGHTS
+        named = [record.fact.countries[0] for record in profile.highlights]
+        assert len(named) == len(set(named)), f"{region_id}: a country twice in brief"
         assert all(row.region == region_id for _, row in profile.funding)
     west = views.region_profile(knowledge, "west-central-africa")
     assert len(west.highlights) == views.REGION_HIGHLIGHTS and len({r.year for r in west.highlights}) >= 3
