@@ -81,6 +81,16 @@ class Cell:
         return distinct(plans(self.values))
 
     @property
+    def groups(self) -> list[list[Value]]:
+        """`shown`, the documents that print the same value together (first seen first): a
+        table cell prints "169 States AR-2017, AR-2018, AR-2020" once, not three times."""
+        grouped: dict[tuple, list[Value]] = {}
+        for value in self.shown:
+            figure = value.figure
+            grouped.setdefault((figure.value, figure.scale, figure.qualifier), []).append(value)
+        return list(grouped.values())
+
+    @property
     def disagreement(self) -> str | None:
         """Between results only: a projection that differs from the outcome is not a
         disagreement between documents."""

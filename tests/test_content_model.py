@@ -124,5 +124,11 @@ def test_a_year_page_opens_with_its_key_figures_beside_the_year_before(built_rea
     staff = table[table.index(">IOM staff<"):]
     staff = staff[:staff.index("</tr>")]
     assert staff.index("12,673 staff") < staff.index("10,978 staff"), "2018, then 2017"
+    members = table[table.index(">IOM Member States<"):]
+    members = members[:members.index("</tr>")]
+    assert members.count("169 States") == 1, "a value three reports print is shown once"
+    assert re.search(r"169 States</a>\s*<small>AR-2017, <a [^>]*>AR-2018</a>, <a [^>]*>AR-2020</a></small>", members), members
+    assert table.index(">IOM Member States<") < table.index(">Migrants assisted to return voluntarily<") \
+        < table.index(">Nationalities among staff<"), "the headline measures first"
     first = (built_real_site / "site" / "years" / "2013" / "index.html").read_text(encoding="utf-8")
     assert "<th>2012</th>" not in first, "no column for a year no document gives"
