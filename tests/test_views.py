@@ -177,3 +177,13 @@ def test_a_region_profile_gathers_the_facts_of_its_countries(knowledge):
     assert len(west.highlights) == views.REGION_HIGHLIGHTS and len({r.year for r in west.highlights}) >= 3
     [(dataset, row)] = west.funding
     assert dataset.year == 2019 and row.total == 433_861_000
+
+
+def test_a_report_that_gives_two_figures_is_not_a_disagreement_between_reports(knowledge):
+    """2018 staff: the Annual Report for 2018 prints 12,000 (foreword) and 12,673 (annex), the
+    Annual Report for 2020 12,673. The reports agree; one of them gives two figures. In 2017
+    the Director General's 'over 10,000' shares no value with the reports' 10,978."""
+    staff = knowledge.metric_values("staff-total")
+    cell = lambda year: views.Cell(year, [views.Value(record, figure) for record, figure in staff[year]])
+    assert cell(2018).disagreement == "one document" and cell(2018).mark == "two figures in one report"
+    assert cell(2017).disagreement == "documents" and cell(2017).mark == "sources differ"
