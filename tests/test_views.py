@@ -187,3 +187,11 @@ def test_a_report_that_gives_two_figures_is_not_a_disagreement_between_reports(k
     cell = lambda year: views.Cell(year, [views.Value(record, figure) for record, figure in staff[year]])
     assert cell(2018).disagreement == "one document" and cell(2018).mark == "two figures in one report"
     assert cell(2017).disagreement == "documents" and cell(2017).mark == "sources differ"
+
+
+def test_libya_and_yemen_show_the_evacuations_year_by_year(knowledge):
+    """AR-2017 para 198 and AR-2018 para 205: the Humanitarian Evacuation Cell's evacuations from
+    Libya and Yemen, a country measure, so the country pages' key figures show the change."""
+    for code, expected in (("LBY", {2017: [19370], 2018: [16457]}), ("YEM", {2017: [2873], 2018: [3278]})):
+        [row] = [row for row in views.country_profile(knowledge, code).key_figures if row.metric.id == "hec-evacuations"]
+        assert {year: [v.figure.value for v in cell.shown] for year, cell in row.cells.items()} == expected
