@@ -167,8 +167,9 @@ def test_a_statement_edit_is_one_rebuild_and_the_first_reload_shows_it(site_copy
         "the reload script is added by the server, never written into the built files"
 
     edit(site_copy.root, OLD, "offices counselled governments")
-    page.wait_for_function("t => document.body.innerText.includes(t)", arg="offices counselled governments",
-                           timeout=60_000)
+    # (While the page reloads there is a moment without a body: wait through it.)
+    page.wait_for_function("t => !!document.body && document.body.innerText.includes(t)",
+                           arg="offices counselled governments", timeout=60_000)
     line = server.next_line(REBUILD)
     assert line.startswith("Rebuilt "), line
     assert PAGE in line
@@ -215,7 +216,8 @@ def test_a_template_that_does_not_compile_is_a_problem_not_a_crash(site_copy, se
     banner = page.wait_for_selector("#preview-problems", timeout=60_000)
     assert "templates/year_pillar.md.j2:" in banner.inner_text()
     template.write_text(original + "\nA line from the template.\n", encoding="utf-8")
-    page.wait_for_function("t => document.body.innerText.includes(t) && !document.getElementById('preview-problems')",
+    page.wait_for_function("t => !!document.body && document.body.innerText.includes(t)"
+                           " && !document.getElementById('preview-problems')",
                            arg="A line from the template.", timeout=60_000)
     assert server.process.poll() is None
 
