@@ -11,7 +11,6 @@ from __future__ import annotations
 import subprocess
 import tarfile
 import tempfile
-from collections.abc import Collection
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
@@ -59,14 +58,15 @@ def _snapshot(record: FactRecord) -> dict:
     return flat
 
 
-def pages_of(record: FactRecord, years: Collection[int] = ()) -> set[str]:
-    """Every page that shows the fact (`years`: the years that have a summary page)."""
+def pages_of(record: FactRecord, knowledge: Knowledge) -> set[str]:
+    """Every page that shows the fact, in the `knowledge` it belongs to."""
     touched = {paths.year_path(record.year), paths.fact_page_path(record), paths.pillar_path(record.pillar),
                paths.source_path(record.fact.source.document)}
     touched.add(paths.pillar_path(record.mapped_pillar))
     touched.update(paths.country_path(code) for code in record.fact.countries)
+    touched.update(paths.region_path(knowledge.countries[code].region) for code in record.fact.countries)
     touched.update(paths.measure_path(figure.metric) for figure in record.fact.figures if figure.metric)
-    if record.year + 1 in years and any(figure.metric for figure in record.fact.figures):
+    if record.year + 1 in knowledge.years and any(figure.metric for figure in record.fact.figures):
         touched.add(paths.year_path(record.year + 1))  # its key figures show the year before's values
     return touched
 
@@ -74,13 +74,12 @@ def pages_of(record: FactRecord, years: Collection[int] = ()) -> set[str]:
 def compare(before: Knowledge, after: Knowledge) -> ContentDiff:
     diff = ContentDiff()
     old, new = before.by_id, after.by_id
-    years = set(before.years) | set(after.years)
     for fact_id in sorted(new.keys() - old.keys()):
         diff.added.append(new[fact_id])
-        diff.pages |= pages_of(new[fact_id], years)
+        diff.pages |= pages_of(new[fact_id], after)
     for fact_id in sorted(old.keys() - new.keys()):
         diff.removed.append(old[fact_id])
-        diff.pages |= pages_of(old[fact_id], years)
+        diff.pages |= pages_of(old[fact_id], before)
     for fact_id in sorted(old.keys() & new.keys()):
         before_record, after_record = old[fact_id], new[fact_id]
         # The live preview's parse cache hands back the very same Fact for every file a save
@@ -94,7 +93,7 @@ def compare(before: Knowledge, after: Knowledge) -> ContentDiff:
                   if a.get(name) != b.get(name)]
         if fields:
             diff.changed.append((old[fact_id], new[fact_id], FactChange(fact_id, fields)))
-            diff.pages |= pages_of(old[fact_id], years) | pages_of(new[fact_id], years)
+            diff.pages |= pages_of(old[fact_id], before) | pages_of(new[fact_id], after)
     return diff
 
 

@@ -15,7 +15,7 @@ from .content_diff import compare, pages_of
 from .docs_tree import write_files
 from .exports import export_files
 from .knowledge import Knowledge
-from .pages import CHANGES_INDEX, DIFFERENCES_PATH, plan_pages, region_path
+from .pages import CHANGES_INDEX, DIFFERENCES_PATH, plan_pages
 from .pipeline import Layout, generate
 from .render import render_pages
 from .version import content_version
@@ -52,11 +52,8 @@ def affected_pages(old: Knowledge, new: Knowledge) -> set[str] | None:
     changed_ids = {record.id for record in diff.added + diff.removed} | {b.id for _, b, _ in diff.changed}
     for knowledge in (old, new):
         for fact_id in changed_ids:
-            record = knowledge.by_id.get(fact_id)
-            if record is not None:  # the regions of its countries: their pages count and quote it
-                touched.update(region_path(knowledge.countries[code].region) for code in record.fact.countries)
             for other in knowledge.differs.get(fact_id, []):  # they show this fact's figures
-                touched |= pages_of(knowledge.by_id[other], knowledge.years)
+                touched |= pages_of(knowledge.by_id[other], knowledge)
             if fact_id in knowledge.differs:  # the table of disagreements shows it too
                 touched.add(DIFFERENCES_PATH)
     return touched

@@ -37,7 +37,7 @@ def test_diff_lists_added_changed_and_removed_facts_and_the_pages_they_touch(sit
     assert "| statement | IOM carried out nearly 345,000" in out
     assert "- `dg-108-x-health-assessments` (2017, o3-safe-migration):" in out
     for page in ("years/2017/", "pillars/o3-safe-migration/", "sources/dg-108/", "countries/ken/",
-                 "years/2018/", "pillars/p1-standards/"):
+                 "years/2018/", "pillars/p1-standards/", "regions/east-horn-africa/"):
         assert f"- `{page}`" in out, page
 
 
