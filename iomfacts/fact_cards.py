@@ -183,23 +183,19 @@ def fact_line(record: FactRecord, links: CardLinks) -> str:
             f'{links.fact(record, short_citation(record))}</li>\n')
 
 
-def highlight_line(record: FactRecord) -> str:
-    """A fact in one list item of a country's "In brief": year, statement, figures, and a link
-    down the same page to the fact in full (its card there has the anchor)."""
+def brief_line(record: FactRecord, links: CardLinks, with_country: bool) -> str:
+    """A line of an "In brief": year, (with_country: the country,) statement, figures, and a
+    link to the fact in full: down the same page on a country page, whose card has the anchor;
+    on a region page, to its year-and-pillar page."""
     fact = record.fact
-    figures = _figures_inline(fact)
-    return (f'<li class="fact-brief"><span class="brief-year">{record.year}</span> {_escape(fact.statement)}'
-            f'{figures} <a href="#{_escape(record.id)}">{_escape(short_citation(record))}</a></li>\n')
-
-
-def region_highlight_line(record: FactRecord, links: CardLinks) -> str:
-    """A line of a region's "In brief": year, the country, statement, figures, and a link to the
-    fact in full on its year-and-pillar page."""
-    fact = record.fact
-    [code] = fact.countries
-    figures = _figures_inline(fact)
-    return (f'<li class="fact-brief"><span class="brief-year">{record.year}</span> {links.country(code)}: '
-            f'{_escape(fact.statement)}{figures} {links.fact(record, short_citation(record))}</li>\n')
+    label = short_citation(record)
+    if with_country:
+        [code] = fact.countries
+        lead, link = f"{links.country(code)}: ", links.fact(record, label)
+    else:
+        lead, link = "", f'<a href="#{_escape(record.id)}">{_escape(label)}</a>'
+    return (f'<li class="fact-brief"><span class="brief-year">{record.year}</span> {lead}{_escape(fact.statement)}'
+            f'{_figures_inline(fact)} {link}</li>\n')
 
 
 def fact_card(record: FactRecord, links: CardLinks, is_home: bool, citation: str) -> Markup:

@@ -211,17 +211,12 @@ class PageHelpers:
             lines.append(line)
         return Markup('<ul class="fact-list">\n' + "".join(lines) + "</ul>") if lines else Markup("")
 
-    def highlight_list(self, records: list[FactRecord]) -> Markup:
-        """A country's "In brief" (fact_cards.highlight_line), out of search: each line repeats
-        a card of the same page. A raw HTML block: blank lines around it in the template."""
-        lines = "".join(fact_cards.highlight_line(record) for record in records)
-        return Markup(f'<ul class="fact-list in-brief" data-search-exclude="">\n{lines}</ul>') if lines else Markup("")
-
-    def region_highlight_list(self, records: list[FactRecord]) -> Markup:
-        """A region's "In brief" (fact_cards.region_highlight_line), out of search like the
-        country pages' (each fact is found on its own page)."""
+    def in_brief(self, records: list[FactRecord], with_country: bool = False) -> Markup:
+        """A country's or (with_country) a region's "In brief" (fact_cards.brief_line), out of
+        search: each line repeats a fact shown in full elsewhere. A raw HTML block: blank lines
+        around it in the template."""
         links = self._links()
-        lines = "".join(fact_cards.region_highlight_line(record, links) for record in records)
+        lines = "".join(fact_cards.brief_line(record, links, with_country) for record in records)
         return Markup(f'<ul class="fact-list in-brief" data-search-exclude="">\n{lines}</ul>') if lines else Markup("")
 
     def region(self, region_id: str) -> views.RegionProfile:
