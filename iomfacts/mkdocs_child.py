@@ -24,16 +24,9 @@ from pathlib import Path
 
 import jinja2
 
+from .template_cache import KeptTemplates
+
 CACHE_VARIABLE = "IOM_THEME_TEMPLATE_CACHE"
-
-
-class _ThemeTemplates(jinja2.FileSystemBytecodeCache):
-    def dump_bytecode(self, bucket) -> None:
-        try:
-            os.makedirs(self.directory, exist_ok=True)
-            super().dump_bytecode(bucket)  # written aside, then renamed: safe for builds side by side
-        except OSError:
-            pass  # a cache that cannot be written only costs time
 
 
 def _version(package: str) -> str:
@@ -61,7 +54,7 @@ def keep_theme_templates(folder: Path) -> None:
 
     def get_env(theme: Theme) -> jinja2.Environment:
         env = make_environment(theme)
-        env.bytecode_cache = _ThemeTemplates(str(folder / f"theme-{_salt(env)}"))
+        env.bytecode_cache = KeptTemplates(str(folder / f"theme-{_salt(env)}"))
         return env
 
     get_env.keeps_compiled_templates = True

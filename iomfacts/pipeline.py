@@ -32,7 +32,8 @@ from .navigation import check_navigation
 from .pages import plan_pages
 from .pause_points import pause_at
 from .problems import Problems
-from .render import render_pages, template_cache_folder
+from .render import render_pages
+from .template_cache import template_cache_folder
 from .validate import read_source_texts, validate
 from .version import content_version, source_date_epoch
 

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from .mkdocs_child import keep_theme_templates
 from .pipeline import Layout
-from .render import template_cache_folder
+from .template_cache import template_cache_folder
 
 # Generated files that are not pages: a change to them needs no page reloaded.
 DATA_PREFIX = "data/"

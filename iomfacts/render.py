@@ -26,6 +26,7 @@ from . import citations, escapes, fact_cards, views
 from .escapes import attribute as escape_attribute
 from .markdown_text import escape_markdown, format_figure, format_number
 from .pages import Page
+from .template_cache import KeptTemplates, template_cache_folder
 
 
 def _finalize(value: Any) -> Any:
@@ -37,7 +38,7 @@ def _finalize(value: Any) -> Any:
     return escape_markdown(str(value))  # numbers print plainly (years); use |number for 12,673
 
 
-class CompiledTemplates(jinja2.FileSystemBytecodeCache):
+class CompiledTemplates(KeptTemplates):
     """Compiled templates kept between builds: compiling the 17 templates is about 0.4 s of every
     build, which the tests' many small builds and the preview's start pay again and again.
 
@@ -53,19 +54,6 @@ class CompiledTemplates(jinja2.FileSystemBytecodeCache):
 
     def get_cache_key(self, name: str, filename: str | None = None) -> str:
         return hashlib.sha1(name.encode("utf-8")).hexdigest()
-
-    def dump_bytecode(self, bucket) -> None:
-        try:
-            os.makedirs(self.directory, exist_ok=True)
-            super().dump_bytecode(bucket)
-        except OSError:
-            pass  # a cache that cannot be written only costs time
-
-
-def template_cache_folder(templates_dir: Path) -> Path:
-    """build/template-cache beside the templates, or IOM_TEMPLATE_CACHE (the tests share one)."""
-    shared = os.environ.get("IOM_TEMPLATE_CACHE")
-    return Path(shared) if shared else templates_dir.parent / "build" / "template-cache"
 
 
 def make_environment(templates_dir: Path) -> jinja2.Environment:
