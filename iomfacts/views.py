@@ -163,16 +163,10 @@ class PillarMeasures:
     it changed. Only the values of this pillar's facts (a measure's page has all of them)."""
     changing: list[tuple[model.Metric, dict[int, list[tuple[FactRecord, model.Figure]]]]]  # 2+ years
     single: list[tuple[model.Metric, dict[int, list[tuple[FactRecord, model.Figure]]]]]  # results in one year
-    years: list[int]  # the years of the `changing` rows
-
-    @property
-    def one_year(self) -> list[tuple[model.Metric, int]]:
-        """The measures given for one year so far, with that year."""
-        return [(metric, min(values)) for metric, values in self.single]
 
     @property
     def all_years(self) -> list[int]:
-        """The columns of a table of every row, `changing` and `single`."""
+        """The columns of the table of every row, `changing` and `single`."""
         return sorted({year for _, values in self.changing + self.single for year in values})
 
 
@@ -194,8 +188,7 @@ def pillar_measures(knowledge: Knowledge, pillar_id: str) -> PillarMeasures:
             changing.append((metric, dict(sorted(by_year.items()))))
         else:
             single.append((metric, dict(sorted(by_year.items()))))
-    years = sorted({year for _, by_year in changing for year in by_year})
-    return PillarMeasures(changing, single, years)
+    return PillarMeasures(changing, single)
 
 
 # --- country profile -------------------------------------------------------------------

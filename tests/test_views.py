@@ -148,8 +148,8 @@ def test_a_pillar_shows_how_its_measures_changed_from_its_own_facts(knowledge):
             assert all(record.id in mine for pairs in values.values() for record, _ in pairs), (pillar, metric.id)
             results = {year for year, pairs in values.items() if any(r.fact.kind != "plan" for r, _ in pairs)}
             assert len(results) >= 2, (pillar, metric.id)
-            assert set(values) <= set(measures.years)
-        shown = {metric.id for metric, _ in measures.changing} | {metric.id for metric, _ in measures.one_year}
+            assert set(values) <= set(measures.all_years)
+        shown = {metric.id for metric, _ in measures.changing} | {metric.id for metric, _ in measures.single}
         reported = {f.metric for record in knowledge.facts_for_pillar(pillar) for f in record.fact.figures
                     if f.metric and knowledge.metrics[f.metric].scope == "global"}
         assert shown == reported, f"{pillar}: every measure its facts report, once"
